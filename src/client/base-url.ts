@@ -1,0 +1,34 @@
+import { isIP } from "node:net";
+import { ContaboConfigError } from "./errors.js";
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
+
+export function isLoopbackHost(hostname: string): boolean {
+  if (LOOPBACK_HOSTS.has(hostname)) return true;
+  return isIP(hostname) === 4 && hostname.startsWith("127.");
+}
+
+/**
+ * Parses a configured base URL (API or token endpoint). https is required, except for loopback
+ * hosts (the sandbox, local proxies), where plain http is accepted.
+ */
+export function parseServiceUrl(value: string, variable: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ContaboConfigError(`${variable} is not a valid URL: ${JSON.stringify(value)}`, `Set ${variable} to an https:// URL.`);
+  }
+  if (url.protocol === "https:") return url;
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return url;
+  throw new ContaboConfigError(
+    `${variable} must use https (plain http is accepted only for loopback hosts): ${url.origin}`,
+    `Set ${variable} to an https:// URL.`,
+  );
+}
+
+/** Joins a base URL (which may carry a path prefix) and an API path such as `/v1/users`. */
+export function joinUrl(base: URL, path: string): URL {
+  const prefix = base.pathname.endsWith("/") ? base.pathname.slice(0, -1) : base.pathname;
+  return new URL(`${base.origin}${prefix}${path}`);
+}

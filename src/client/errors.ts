@@ -1,0 +1,138 @@
+/**
+ * Every failure of the Contabo client is one of these. Each message says what went wrong in words a
+ * user can act on, and `hint` says what to do next. One mapping (tools/tool-result.ts) turns them
+ * into MCP tool errors.
+ */
+export abstract class ContaboError extends Error {
+  abstract readonly hint: string;
+  constructor(
+    message: string,
+    readonly requestId?: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The API answered with an error status (`{statusCode, message}` body when it sent one). */
+export class ContaboApiError extends ContaboError {
+  readonly hint: string;
+  constructor(
+    readonly status: number,
+    readonly apiMessage: string,
+    readonly method: string,
+    readonly path: string,
+    requestId: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(`Contabo API answered ${status} ${statusText(status)} to ${method} ${path}: ${apiMessage}`, requestId);
+    this.hint = hintForStatus(status, retryAfterSeconds);
+  }
+}
+
+/** No answer: connection refused or reset, DNS failure, a timeout, or the call's time budget ran out. */
+export class ContaboNetworkError extends ContaboError {
+  readonly hint =
+    "The Contabo API could not be reached. Check the network and CONTABO_API_URL; reads were already retried, so wait before trying again.";
+  constructor(
+    readonly detail: string,
+    readonly method: string,
+    readonly target: string,
+    requestId?: string,
+    options?: ErrorOptions,
+  ) {
+    super(`No answer from ${method} ${target}: ${detail}`, requestId, options);
+  }
+}
+
+/** The API answered 2xx, but the body is not what the spec says. */
+export class ContaboResponseError extends ContaboError {
+  readonly hint =
+    "The Contabo API sent a response this server does not understand; nothing was retried. Report the request id to the maintainers.";
+  constructor(
+    readonly detail: string,
+    readonly method: string,
+    readonly path: string,
+    requestId: string,
+  ) {
+    super(`Unexpected response to ${method} ${path}: ${detail}`, requestId);
+  }
+}
+
+/** The token endpoint refused the credentials, or answered something unusable. */
+export class ContaboAuthError extends ContaboError {
+  constructor(
+    message: string,
+    readonly hint: string,
+    readonly oauthError?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The server is not configured to reach the API (missing credentials, a refused URL). */
+export class ContaboConfigError extends ContaboError {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  402: "Payment Required",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Entity",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+function statusText(status: number): string {
+  return STATUS_TEXT[status] ?? "";
+}
+
+/** What to do next, by status, following the error table of the spec's `info.description`. */
+export function hintForStatus(status: number, retryAfterSeconds?: number): string {
+  switch (status) {
+    case 400:
+      return "The API rejected the request as malformed: correct the arguments named in the message and call again.";
+    case 401:
+      return "The credentials were rejected: check CONTABO_CLIENT_ID, CONTABO_CLIENT_SECRET, CONTABO_API_USER and CONTABO_API_PASSWORD (or CONTABO_ACCESS_TOKEN).";
+    case 402:
+      return "This needs a paid add-on on the Contabo account.";
+    case 403:
+      return "The API user is not allowed to do this: it needs a role with this permission, or the account owner must do it.";
+    case 404:
+      return "Nothing has that id: find userIds with retrieve_user_list and credential ids with list_object_storage_credentials.";
+    case 409:
+      return "This conflicts with existing data (for example a user with that email already exists): look it up with retrieve_user_list.";
+    case 429:
+      return retryAfterSeconds === undefined
+        ? "Contabo's rate limit was reached: wait a minute before calling again."
+        : `Contabo's rate limit was reached: wait ${retryAfterSeconds} s before calling again.`;
+    default:
+      return status >= 500
+        ? "Contabo's API had a problem: try again later, and give the request id to Contabo support if it persists."
+        : "Check the arguments and try again.";
+  }
+}
+
+/** A short description of a network failure: its message and code, or "timed out". */
+export function describeNetworkError(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === "TimeoutError") return "timed out";
+    const code = "code" in error && typeof error.code === "string" ? ` (${error.code})` : "";
+    return `${error.message}${code}`;
+  }
+  return String(error);
+}

@@ -1,0 +1,86 @@
+import { Agent } from "undici";
+import { v4 as uuidv4 } from "uuid";
+import type { Logger } from "../log.js";
+import { CONTABO_TOKEN_URL } from "../spec/token.js";
+import { parseServiceUrl } from "./base-url.js";
+import { type PasswordGrantCredentials, PasswordGrantTokenProvider } from "./password-grant.js";
+import { RequestPipeline } from "./request-pipeline.js";
+import type { RetryPolicy } from "./retry-policy.js";
+import {
+  CREDENTIAL_VARIABLES,
+  MissingCredentialsProvider,
+  StaticTokenProvider,
+  type TokenProvider,
+} from "./token-provider.js";
+import { createHttpUsersApi, type UsersApi } from "./users-api.js";
+
+export const CONTABO_API_URL = "https://api.contabo.com";
+
+export interface ContaboClientConfig {
+  apiUrl?: string;
+  authUrl?: string;
+  /** All four, for the password grant. */
+  credentials?: Partial<PasswordGrantCredentials>;
+  /** A ready token (CONTABO_ACCESS_TOKEN): used instead of the password grant. */
+  accessToken?: string;
+  timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
+  retry?: RetryPolicy;
+  callBudgetMs?: number;
+  logger?: Logger;
+}
+
+export interface ContaboClient {
+  api: UsersApi;
+  tokens: TokenProvider;
+  apiUrl: URL;
+  traceId: string;
+  close(): Promise<void>;
+}
+
+/** Wires the Contabo client: one keep-alive dispatcher, a token provider, the pipeline and the operations. */
+export function createContaboClient(config: ContaboClientConfig): ContaboClient {
+  const apiUrl = parseServiceUrl(config.apiUrl ?? CONTABO_API_URL, "CONTABO_API_URL");
+  const dispatcher = new Agent({
+    connectTimeout: config.timeouts?.connectMs ?? 10_000,
+    headersTimeout: config.timeouts?.headersMs ?? 30_000,
+    bodyTimeout: config.timeouts?.bodyMs ?? 30_000,
+    keepAliveTimeout: 30_000,
+  });
+  const tokens = tokenProviderFor(config, dispatcher);
+  const traceId = uuidv4();
+  const pipeline = new RequestPipeline({
+    baseUrl: apiUrl,
+    tokens,
+    dispatcher,
+    traceId,
+    retry: config.retry,
+    callBudgetMs: config.callBudgetMs,
+    logger: config.logger,
+  });
+  return {
+    api: createHttpUsersApi(pipeline, tokens),
+    tokens,
+    apiUrl,
+    traceId,
+    close: () => dispatcher.close(),
+  };
+}
+
+function tokenProviderFor(config: ContaboClientConfig, dispatcher: Agent): TokenProvider {
+  if (config.accessToken) return new StaticTokenProvider(config.accessToken);
+  const credentials = config.credentials ?? {};
+  const values = {
+    CONTABO_CLIENT_ID: credentials.clientId,
+    CONTABO_CLIENT_SECRET: credentials.clientSecret,
+    CONTABO_API_USER: credentials.username,
+    CONTABO_API_PASSWORD: credentials.password,
+  };
+  const missing = CREDENTIAL_VARIABLES.filter((name) => !values[name]);
+  const { clientId, clientSecret, username, password } = credentials;
+  if (!clientId || !clientSecret || !username || !password) return new MissingCredentialsProvider(missing);
+  return new PasswordGrantTokenProvider({
+    tokenUrl: parseServiceUrl(config.authUrl ?? CONTABO_TOKEN_URL, "CONTABO_AUTH_URL"),
+    credentials: { clientId, clientSecret, username, password },
+    dispatcher,
+  });
+}

@@ -1,0 +1,181 @@
+import { type Dispatcher, request } from "undici";
+import { type TokenResponse, tokenErrorSchema, tokenResponseSchema } from "../spec/token.js";
+import { raceAbort } from "./abortable.js";
+import { ContaboAuthError, ContaboNetworkError, describeNetworkError } from "./errors.js";
+import type { TokenProvider } from "./token-provider.js";
+
+export interface PasswordGrantCredentials {
+  clientId: string;
+  clientSecret: string;
+  username: string;
+  password: string;
+}
+
+export interface PasswordGrantOptions {
+  tokenUrl: URL;
+  credentials: PasswordGrantCredentials;
+  dispatcher: Dispatcher;
+  /** How long one token request may take. */
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+interface CachedToken {
+  accessToken: string;
+  /** When to stop using the access token: shortly before it expires. */
+  renewAt: number;
+  refreshToken?: string;
+  refreshRenewAt?: number;
+}
+
+/** Keycloak lifetimes when the response omits them (jerm1812's simulator values; see users-api.md). */
+const DEFAULT_EXPIRES_IN_S = 300;
+
+/**
+ * OAuth2 password grant against Contabo's Keycloak, with a token cache, the refresh_token grant while
+ * the refresh token is valid, and one shared request for concurrent callers.
+ */
+export class PasswordGrantTokenProvider implements TokenProvider {
+  readonly mode = "password-grant";
+  private cached: CachedToken | undefined;
+  private inflight: Promise<string> | undefined;
+  private clientSecret: string;
+  private readonly now: () => number;
+
+  constructor(private readonly options: PasswordGrantOptions) {
+    this.clientSecret = options.credentials.clientSecret;
+    this.now = options.now ?? Date.now;
+  }
+
+  getToken(signal?: AbortSignal): Promise<string> {
+    const cached = this.cached;
+    if (cached && this.now() < cached.renewAt) return Promise.resolve(cached.accessToken);
+    if (!this.inflight) {
+      this.inflight = this.obtainToken().finally(() => {
+        this.inflight = undefined;
+      });
+    }
+    // One caller giving up (cancellation) must not cancel the request the others wait for.
+    return raceAbort(this.inflight, signal);
+  }
+
+  invalidate(token: string): boolean {
+    if (this.cached?.accessToken === token) {
+      this.cached = { ...this.cached, renewAt: 0 };
+    }
+    return true;
+  }
+
+  useClientSecret(secret: string): void {
+    this.clientSecret = secret;
+  }
+
+  private async obtainToken(): Promise<string> {
+    const refreshToken = this.cached?.refreshToken;
+    const refreshUsable = refreshToken !== undefined && this.now() < (this.cached?.refreshRenewAt ?? 0);
+    if (refreshUsable) {
+      try {
+        return this.store(await this.tokenRequest({ grant_type: "refresh_token", refresh_token: refreshToken }));
+      } catch (error) {
+        // A refused refresh token (session ended, revoked) is not the user's problem: log in again.
+        if (!(error instanceof ContaboAuthError)) throw error;
+      }
+    }
+    const { credentials } = this.options;
+    return this.store(
+      await this.tokenRequest({ grant_type: "password", username: credentials.username, password: credentials.password }),
+    );
+  }
+
+  private store(response: TokenResponse): string {
+    const now = this.now();
+    const lifetime = (response.expires_in ?? DEFAULT_EXPIRES_IN_S) * 1000;
+    this.cached = {
+      accessToken: response.access_token,
+      renewAt: now + lifetime - renewalMargin(lifetime),
+      refreshToken: response.refresh_token,
+      refreshRenewAt:
+        response.refresh_token && response.refresh_expires_in
+          ? now + response.refresh_expires_in * 1000 - renewalMargin(response.refresh_expires_in * 1000)
+          : undefined,
+    };
+    return response.access_token;
+  }
+
+  private async tokenRequest(grant: Record<string, string>): Promise<TokenResponse> {
+    const { tokenUrl, credentials, dispatcher, timeoutMs = 30_000 } = this.options;
+    const form = new URLSearchParams({ ...grant, client_id: credentials.clientId, client_secret: this.clientSecret });
+    let status: number;
+    let text: string;
+    try {
+      const response = await request(tokenUrl, {
+        method: "POST",
+        dispatcher,
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: form.toString(),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      status = response.statusCode;
+      text = await response.body.text();
+    } catch (error) {
+      throw new ContaboNetworkError(describeNetworkError(error), "POST", tokenUrl.origin + tokenUrl.pathname, undefined, {
+        cause: error,
+      });
+    }
+    const json = parseJson(text);
+    if (status >= 200 && status < 300) {
+      const parsed = tokenResponseSchema.safeParse(json);
+      if (parsed.success) return parsed.data;
+      throw new ContaboAuthError(
+        `The token endpoint answered ${status} without a usable access_token.`,
+        "Check CONTABO_AUTH_URL: it must be the OpenID Connect token endpoint of Contabo's Keycloak.",
+      );
+    }
+    throw tokenEndpointError(status, json, grant.grant_type ?? "password");
+  }
+}
+
+/** Renew a little before expiry: 10% of the lifetime, at most 30 s. */
+function renewalMargin(lifetimeMs: number): number {
+  return Math.min(30_000, lifetimeMs / 10);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Turns `{error, error_description}` into a message a user can act on. */
+function tokenEndpointError(status: number, body: unknown, grantType: string): ContaboAuthError {
+  const parsed = tokenErrorSchema.safeParse(body);
+  const error = parsed.success ? parsed.data.error : undefined;
+  const description = parsed.success && parsed.data.error_description ? ` (${parsed.data.error_description})` : "";
+  switch (error) {
+    case "invalid_grant":
+      return new ContaboAuthError(
+        grantType === "refresh_token"
+          ? `The refresh token was refused${description}.`
+          : `Contabo refused the API user or password: invalid_grant${description}.`,
+        "Check CONTABO_API_USER (the e-mail of the Contabo login) and CONTABO_API_PASSWORD (the API password set in the Customer Control Panel, API section).",
+        error,
+      );
+    case "invalid_client":
+    case "unauthorized_client":
+      return new ContaboAuthError(
+        `Contabo refused the API client: ${error}${description}.`,
+        "Check CONTABO_CLIENT_ID and CONTABO_CLIENT_SECRET (Customer Control Panel, API section). If the client secret was rotated, use the new one.",
+        error,
+      );
+    default:
+      return new ContaboAuthError(
+        `The token endpoint answered ${status}${error ? `: ${error}${description}` : ""}.`,
+        status >= 500
+          ? "Contabo's login service had a problem: try again later."
+          : "Check CONTABO_AUTH_URL and the four CONTABO_* credential variables.",
+        error,
+      );
+  }
+}

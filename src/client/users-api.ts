@@ -1,0 +1,134 @@
+import type { z } from "zod";
+import { findClientResponseSchema, generateClientSecretResponseSchema } from "../spec/api-client.js";
+import {
+  type CredentialListQuery,
+  findCredentialResponseSchema,
+  listCredentialResponseSchema,
+} from "../spec/object-storage-credentials.js";
+import {
+  type CreateUserRequest,
+  createUserResponseSchema,
+  type EmailActionQuery,
+  findUserResponseSchema,
+  listUserResponseSchema,
+  type UpdateUserRequest,
+  type UserListQuery,
+  updateUserResponseSchema,
+} from "../spec/users.js";
+import { apiPath } from "./api-path.js";
+import type { ApiResponse, RequestPipeline } from "./request-pipeline.js";
+import type { TokenProvider } from "./token-provider.js";
+
+export interface CallOptions {
+  /** Aborts the HTTP request (an MCP cancellation of the tool call). */
+  signal?: AbortSignal;
+}
+
+type Result<S extends z.ZodType> = Promise<ApiResponse<z.output<S>>>;
+type NoContent = Promise<ApiResponse<undefined>>;
+
+/** The 12 operations of Contabo's Users API. Tools depend on this interface, not on HTTP. */
+export interface UsersApi {
+  retrieveUserList(query: UserListQuery, options?: CallOptions): Result<typeof listUserResponseSchema>;
+  createUser(body: CreateUserRequest, options?: CallOptions): Result<typeof createUserResponseSchema>;
+  retrieveUser(userId: string, options?: CallOptions): Result<typeof findUserResponseSchema>;
+  updateUser(userId: string, body: UpdateUserRequest, options?: CallOptions): Result<typeof updateUserResponseSchema>;
+  deleteUser(userId: string, options?: CallOptions): NoContent;
+  resetPassword(userId: string, query: EmailActionQuery, options?: CallOptions): NoContent;
+  resendEmailVerification(userId: string, query: EmailActionQuery, options?: CallOptions): NoContent;
+  retrieveUserClient(options?: CallOptions): Result<typeof findClientResponseSchema>;
+  generateClientSecret(options?: CallOptions): Result<typeof generateClientSecretResponseSchema>;
+  listObjectStorageCredentials(
+    userId: string,
+    query: CredentialListQuery,
+    options?: CallOptions,
+  ): Result<typeof listCredentialResponseSchema>;
+  getObjectStorageCredentials(
+    userId: string,
+    objectStorageId: string,
+    credentialId: number,
+    options?: CallOptions,
+  ): Result<typeof findCredentialResponseSchema>;
+  regenerateObjectStorageCredentials(
+    userId: string,
+    objectStorageId: string,
+    credentialId: number,
+    options?: CallOptions,
+  ): Result<typeof findCredentialResponseSchema>;
+}
+
+/** UsersApi over HTTP: each method names its route and response schema; the pipeline does the rest. */
+export function createHttpUsersApi(pipeline: RequestPipeline, tokens: TokenProvider): UsersApi {
+  const credentialPath = (userId: string, objectStorageId: string, credentialId: number) =>
+    apiPath`/v1/users/${userId}/object-storages/${objectStorageId}/credentials/${credentialId}`;
+  return {
+    retrieveUserList: (query, { signal } = {}) =>
+      pipeline.send({ method: "GET", path: "/v1/users", query, response: listUserResponseSchema, signal }),
+    createUser: (body, { signal } = {}) =>
+      pipeline.send({ method: "POST", path: "/v1/users", body, response: createUserResponseSchema, signal }),
+    retrieveUser: (userId, { signal } = {}) =>
+      pipeline.send({ method: "GET", path: apiPath`/v1/users/${userId}`, response: findUserResponseSchema, signal }),
+    updateUser: (userId, body, { signal } = {}) =>
+      pipeline.send({
+        method: "PATCH",
+        path: apiPath`/v1/users/${userId}`,
+        body,
+        response: updateUserResponseSchema,
+        signal,
+      }),
+    deleteUser: (userId, { signal } = {}) =>
+      pipeline.send({ method: "DELETE", path: apiPath`/v1/users/${userId}`, response: undefined, signal }),
+    resetPassword: (userId, query, { signal } = {}) =>
+      pipeline.send({
+        method: "POST",
+        path: apiPath`/v1/users/${userId}/reset-password`,
+        query,
+        response: undefined,
+        signal,
+      }),
+    resendEmailVerification: (userId, query, { signal } = {}) =>
+      pipeline.send({
+        method: "POST",
+        path: apiPath`/v1/users/${userId}/resend-email-verification`,
+        query,
+        response: undefined,
+        signal,
+      }),
+    retrieveUserClient: ({ signal } = {}) =>
+      pipeline.send({ method: "GET", path: "/v1/users/client", response: findClientResponseSchema, signal }),
+    generateClientSecret: async ({ signal } = {}) => {
+      const result = await pipeline.send({
+        method: "PUT",
+        path: "/v1/users/client/secret",
+        response: generateClientSecretResponseSchema,
+        signal,
+      });
+      // The rotated secret is this server's own client secret: keep using the API without a restart.
+      const secret = result.body.data[0]?.secret;
+      if (secret) tokens.useClientSecret(secret);
+      return result;
+    },
+    listObjectStorageCredentials: (userId, query, { signal } = {}) =>
+      pipeline.send({
+        method: "GET",
+        path: apiPath`/v1/users/${userId}/object-storages/credentials`,
+        query,
+        response: listCredentialResponseSchema,
+        signal,
+      }),
+    getObjectStorageCredentials: (userId, objectStorageId, credentialId, { signal } = {}) =>
+      pipeline.send({
+        method: "GET",
+        path: credentialPath(userId, objectStorageId, credentialId),
+        response: findCredentialResponseSchema,
+        signal,
+      }),
+    regenerateObjectStorageCredentials: (userId, objectStorageId, credentialId, { signal } = {}) =>
+      pipeline.send({
+        method: "PATCH",
+        path: credentialPath(userId, objectStorageId, credentialId),
+        response: findCredentialResponseSchema,
+        signal,
+      }),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * The process logger. stdout belongs to the stdio transport, so every line goes to stderr.
+ * Lines are JSON so that they can be collected and scanned; callers pass fields, never secrets.
+ */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export type LogFields = Record<string, string | number | boolean | undefined | null>;
+
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+export type LogSink = (line: string) => void;
+
+const stderrSink: LogSink = (line) => {
+  process.stderr.write(`${line}\n`);
+};
+
+export function createLogger(level: LogLevel = "info", sink: LogSink = stderrSink): Logger {
+  const emit = (lineLevel: LogLevel, message: string, fields?: LogFields) => {
+    if (ORDER[lineLevel] < ORDER[level]) return;
+    sink(JSON.stringify({ time: new Date().toISOString(), level: lineLevel, message, ...fields }));
+  };
+  return {
+    debug: (message, fields) => emit("debug", message, fields),
+    info: (message, fields) => emit("info", message, fields),
+    warn: (message, fields) => emit("warn", message, fields),
+    error: (message, fields) => emit("error", message, fields),
+  };
+}
+
+export const silentLogger: Logger = createLogger("error", () => {});
+
+export function isLogLevel(value: string): value is LogLevel {
+  return value in ORDER;
+}
