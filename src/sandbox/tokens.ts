@@ -1,0 +1,63 @@
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+
+export interface TokenClaims {
+  /** The caller's own userId (cntb reads it from `sub`). */
+  sub: string;
+  tenantId: string;
+  customerId: string;
+  typ: "Bearer" | "Refresh";
+  iat: number;
+  exp: number;
+  jti: string;
+  /** The revocation generation the token was issued in. */
+  gen: number;
+}
+
+/**
+ * JWT-shaped tokens (HS256 over a key made per sandbox), like Keycloak's: the sandbox checks the
+ * signature, the type and the expiry, and can revoke every token issued so far.
+ */
+export class SandboxTokens {
+  private readonly key = randomBytes(32);
+  /** Tokens of earlier generations are refused: revokeAll() starts a new one. */
+  private generation = 0;
+
+  constructor(private readonly now: () => number) {}
+
+  issue(claims: Pick<TokenClaims, "sub" | "tenantId" | "customerId" | "typ">, ttlSeconds: number): string {
+    const iat = this.now() / 1000;
+    const payload: TokenClaims = { ...claims, iat, exp: iat + ttlSeconds, jti: randomUUID(), gen: this.generation };
+    const head = `${encode({ alg: "HS256", typ: "JWT" })}.${encode(payload)}`;
+    return `${head}.${this.sign(head)}`;
+  }
+
+  /** The claims of a valid, unexpired token of the given type, or undefined. */
+  verify(token: string, typ: TokenClaims["typ"]): TokenClaims | undefined {
+    const [header, payload, signature] = token.split(".");
+    if (!header || !payload || !signature) return undefined;
+    const expected = Buffer.from(this.sign(`${header}.${payload}`));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+    let claims: TokenClaims;
+    try {
+      claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as TokenClaims;
+    } catch {
+      return undefined;
+    }
+    const now = this.now() / 1000;
+    if (claims.typ !== typ || claims.exp <= now || claims.gen !== this.generation) return undefined;
+    return claims;
+  }
+
+  revokeAll(): void {
+    this.generation++;
+  }
+
+  private sign(input: string): string {
+    return createHmac("sha256", this.key).update(input).digest("base64url");
+  }
+}
+
+function encode(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}
