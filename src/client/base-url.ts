@@ -17,7 +17,10 @@ export function parseServiceUrl(value: string, variable: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new ContaboConfigError(`${variable} is not a valid URL: ${JSON.stringify(value)}`, `Set ${variable} to an https:// URL.`);
+    throw new ContaboConfigError(
+      `${variable} is not a valid URL: ${JSON.stringify(value)}`,
+      `Set ${variable} to an https:// URL.`,
+    );
   }
   if (url.protocol === "https:") return url;
   if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return url;

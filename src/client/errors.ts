@@ -21,12 +21,12 @@ export class ContaboApiError extends ContaboError {
   constructor(
     readonly status: number,
     readonly apiMessage: string,
-    readonly method: string,
-    readonly path: string,
+    /** Method and path, e.g. "GET /v1/users/…". */
+    readonly operation: string,
     requestId: string,
     readonly retryAfterSeconds?: number,
   ) {
-    super(`Contabo API answered ${status} ${statusText(status)} to ${method} ${path}: ${apiMessage}`, requestId);
+    super(`Contabo API answered ${status} ${statusText(status)} to ${operation}: ${apiMessage}`, requestId);
     this.hint = hintForStatus(status, retryAfterSeconds);
   }
 }
@@ -37,12 +37,11 @@ export class ContaboNetworkError extends ContaboError {
     "The Contabo API could not be reached. Check the network and CONTABO_API_URL; reads were already retried, so wait before trying again.";
   constructor(
     readonly detail: string,
-    readonly method: string,
-    readonly target: string,
+    readonly operation: string,
     requestId?: string,
     options?: ErrorOptions,
   ) {
-    super(`No answer from ${method} ${target}: ${detail}`, requestId, options);
+    super(`No answer to ${operation}: ${detail}`, requestId, options);
   }
 }
 
@@ -52,11 +51,10 @@ export class ContaboResponseError extends ContaboError {
     "The Contabo API sent a response this server does not understand; nothing was retried. Report the request id to the maintainers.";
   constructor(
     readonly detail: string,
-    readonly method: string,
-    readonly path: string,
+    readonly operation: string,
     requestId: string,
   ) {
-    super(`Unexpected response to ${method} ${path}: ${detail}`, requestId);
+    super(`Unexpected response to ${operation}: ${detail}`, requestId);
   }
 }
 

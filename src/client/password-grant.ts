@@ -75,7 +75,9 @@ export class PasswordGrantTokenProvider implements TokenProvider {
     const refreshUsable = refreshToken !== undefined && this.now() < (this.cached?.refreshRenewAt ?? 0);
     if (refreshUsable) {
       try {
-        return this.store(await this.tokenRequest({ grant_type: "refresh_token", refresh_token: refreshToken }));
+        return this.store(
+          await this.tokenRequest({ grant_type: "refresh_token", refresh_token: refreshToken }),
+        );
       } catch (error) {
         // A refused refresh token (session ended, revoked) is not the user's problem: log in again.
         if (!(error instanceof ContaboAuthError)) throw error;
@@ -83,7 +85,11 @@ export class PasswordGrantTokenProvider implements TokenProvider {
     }
     const { credentials } = this.options;
     return this.store(
-      await this.tokenRequest({ grant_type: "password", username: credentials.username, password: credentials.password }),
+      await this.tokenRequest({
+        grant_type: "password",
+        username: credentials.username,
+        password: credentials.password,
+      }),
     );
   }
 
@@ -104,7 +110,11 @@ export class PasswordGrantTokenProvider implements TokenProvider {
 
   private async tokenRequest(grant: Record<string, string>): Promise<TokenResponse> {
     const { tokenUrl, credentials, dispatcher, timeoutMs = 30_000 } = this.options;
-    const form = new URLSearchParams({ ...grant, client_id: credentials.clientId, client_secret: this.clientSecret });
+    const form = new URLSearchParams({
+      ...grant,
+      client_id: credentials.clientId,
+      client_secret: this.clientSecret,
+    });
     let status: number;
     let text: string;
     try {
@@ -118,9 +128,14 @@ export class PasswordGrantTokenProvider implements TokenProvider {
       status = response.statusCode;
       text = await response.body.text();
     } catch (error) {
-      throw new ContaboNetworkError(describeNetworkError(error), "POST", tokenUrl.origin + tokenUrl.pathname, undefined, {
-        cause: error,
-      });
+      throw new ContaboNetworkError(
+        describeNetworkError(error),
+        `POST ${tokenUrl.origin}${tokenUrl.pathname}`,
+        undefined,
+        {
+          cause: error,
+        },
+      );
     }
     const json = parseJson(text);
     if (status >= 200 && status < 300) {
@@ -152,7 +167,8 @@ function parseJson(text: string): unknown {
 function tokenEndpointError(status: number, body: unknown, grantType: string): ContaboAuthError {
   const parsed = tokenErrorSchema.safeParse(body);
   const error = parsed.success ? parsed.data.error : undefined;
-  const description = parsed.success && parsed.data.error_description ? ` (${parsed.data.error_description})` : "";
+  const description =
+    parsed.success && parsed.data.error_description ? ` (${parsed.data.error_description})` : "";
   switch (error) {
     case "invalid_grant":
       return new ContaboAuthError(

@@ -7,7 +7,12 @@ import { formatPath } from "../spec/format-path.js";
 import { SERVER_NAME, VERSION } from "../version.js";
 import { sleep } from "./abortable.js";
 import { joinUrl } from "./base-url.js";
-import { ContaboApiError, ContaboNetworkError, ContaboResponseError, describeNetworkError } from "./errors.js";
+import {
+  ContaboApiError,
+  ContaboNetworkError,
+  ContaboResponseError,
+  describeNetworkError,
+} from "./errors.js";
 import {
   backoffDelayMs,
   DEFAULT_RETRY_POLICY,
@@ -34,6 +39,8 @@ export interface ApiRequest<S extends z.ZodType | undefined> {
 
 export interface ApiResponse<T> {
   body: T;
+  /** Method and path, e.g. "GET /v1/users/…", for messages. */
+  operation: string;
   status: number;
   /** The x-request-id of the attempt that succeeded. */
   requestId: string;
@@ -87,8 +94,7 @@ export class RequestPipeline {
       if (budget.aborted) {
         throw new ContaboNetworkError(
           `gave up after ${budgetMs / 1000} s (the call's time budget)`,
-          spec.method,
-          spec.path,
+          operationOf(spec),
           undefined,
           { cause: error },
         );
@@ -123,7 +129,9 @@ export class RequestPipeline {
         const mayRetry = (idempotent || failedBeforeSending(error)) && attempt < this.retry.maxAttempts;
         this.log(spec, requestId, attempt, started, undefined, describeNetworkError(error));
         if (!mayRetry) {
-          throw new ContaboNetworkError(describeNetworkError(error), spec.method, spec.path, requestId, { cause: error });
+          throw new ContaboNetworkError(describeNetworkError(error), operationOf(spec), requestId, {
+            cause: error,
+          });
         }
         await sleep(backoffDelayMs(this.retry, attempt, this.random), signal);
         continue;
@@ -162,15 +170,15 @@ export class RequestPipeline {
         }
         throw new ContaboNetworkError(
           `the response body was cut off: ${describeNetworkError(error)}`,
-          spec.method,
-          spec.path,
+          operationOf(spec),
           requestId,
           { cause: error },
         );
       }
       this.log(spec, requestId, attempt, started, status);
-      if (status >= 400 || status < 200) throw apiError(spec, status, text, requestId, response.headers["retry-after"]);
-      return { body: parseBody(spec, text, requestId), status, requestId };
+      if (status >= 400 || status < 200)
+        throw apiError(spec, status, text, requestId, response.headers["retry-after"]);
+      return { body: parseBody(spec, text, requestId), operation: operationOf(spec), status, requestId };
     }
   }
 
@@ -235,22 +243,26 @@ function apiError(
   return new ContaboApiError(
     status,
     message,
-    spec.method,
-    spec.path,
+    operationOf(spec),
     requestId,
     retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
   );
 }
 
-function parseBody<S extends z.ZodType | undefined>(spec: ApiRequest<S>, text: string, requestId: string): ResponseBody<S> {
+function parseBody<S extends z.ZodType | undefined>(
+  spec: ApiRequest<S>,
+  text: string,
+  requestId: string,
+): ResponseBody<S> {
   const schema = spec.response;
   if (schema === undefined) return undefined as ResponseBody<S>;
   const json = safeJson(text);
   if (json === undefined) {
     throw new ContaboResponseError(
-      text === "" ? "the body is empty, JSON was expected" : `the body is not valid JSON (${text.length} characters)`,
-      spec.method,
-      spec.path,
+      text === ""
+        ? "the body is empty, JSON was expected"
+        : `the body is not valid JSON (${text.length} characters)`,
+      operationOf(spec),
       requestId,
     );
   }
@@ -258,7 +270,11 @@ function parseBody<S extends z.ZodType | undefined>(spec: ApiRequest<S>, text: s
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.length ? formatPath(issue.path) : "(the body)";
-    throw new ContaboResponseError(`field ${field}: ${issue?.message ?? "invalid"}`, spec.method, spec.path, requestId);
+    throw new ContaboResponseError(
+      `field ${field}: ${issue?.message ?? "invalid"}`,
+      operationOf(spec),
+      requestId,
+    );
   }
   return parsed.data as ResponseBody<S>;
 }
@@ -270,4 +286,8 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function operationOf(spec: ApiRequest<z.ZodType | undefined>): string {
+  return `${spec.method} ${spec.path}`;
 }

@@ -41,13 +41,20 @@ export function failedBeforeSending(error: unknown): boolean {
 }
 
 /** Capped exponential backoff with full jitter; attempt counts from 1 (the attempt that failed). */
-export function backoffDelayMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
 /** Retry-After is either delay-seconds or an HTTP date. Returns milliseconds, or undefined. */
-export function parseRetryAfterMs(value: string | string[] | undefined, now: number = Date.now()): number | undefined {
+export function parseRetryAfterMs(
+  value: string | string[] | undefined,
+  now: number = Date.now(),
+): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   if (text === undefined || text.trim() === "") return undefined;
   if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;

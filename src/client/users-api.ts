@@ -32,7 +32,11 @@ export interface UsersApi {
   retrieveUserList(query: UserListQuery, options?: CallOptions): Result<typeof listUserResponseSchema>;
   createUser(body: CreateUserRequest, options?: CallOptions): Result<typeof createUserResponseSchema>;
   retrieveUser(userId: string, options?: CallOptions): Result<typeof findUserResponseSchema>;
-  updateUser(userId: string, body: UpdateUserRequest, options?: CallOptions): Result<typeof updateUserResponseSchema>;
+  updateUser(
+    userId: string,
+    body: UpdateUserRequest,
+    options?: CallOptions,
+  ): Result<typeof updateUserResponseSchema>;
   deleteUser(userId: string, options?: CallOptions): NoContent;
   resetPassword(userId: string, query: EmailActionQuery, options?: CallOptions): NoContent;
   resendEmailVerification(userId: string, query: EmailActionQuery, options?: CallOptions): NoContent;
@@ -67,7 +71,12 @@ export function createHttpUsersApi(pipeline: RequestPipeline, tokens: TokenProvi
     createUser: (body, { signal } = {}) =>
       pipeline.send({ method: "POST", path: "/v1/users", body, response: createUserResponseSchema, signal }),
     retrieveUser: (userId, { signal } = {}) =>
-      pipeline.send({ method: "GET", path: apiPath`/v1/users/${userId}`, response: findUserResponseSchema, signal }),
+      pipeline.send({
+        method: "GET",
+        path: apiPath`/v1/users/${userId}`,
+        response: findUserResponseSchema,
+        signal,
+      }),
     updateUser: (userId, body, { signal } = {}) =>
       pipeline.send({
         method: "PATCH",

@@ -72,7 +72,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, { statusCode: 500, message: "Internal Server Error" });
-      process.stderr.write(`sandbox: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `sandbox: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
     });
   });
 
@@ -126,7 +128,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           allow: match.allowed.join(", "),
         });
       }
-      const result = match.route.handle({ params: match.params, query: url.searchParams, body, state, caller });
+      const result = match.route.handle({
+        params: match.params,
+        query: url.searchParams,
+        body,
+        state,
+        caller,
+      });
       answer(result.status, result.body);
     } catch (error) {
       if (!(error instanceof SandboxHttpError)) throw error;
@@ -147,7 +155,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tokenUrl: `${apiUrl}${TOKEN_PATH}`,
     state,
     requestLog,
-    login: () => ({ clientId: state.apiClient.clientId, clientSecret: state.apiClient.secret, ...state.apiLogin }),
+    login: () => ({
+      clientId: state.apiClient.clientId,
+      clientSecret: state.apiClient.secret,
+      ...state.apiLogin,
+    }),
     revokeTokens: () => tokens.revokeAll(),
     close: () =>
       new Promise<void>((resolve) => {
@@ -187,7 +199,12 @@ function parseJsonBody(req: IncomingMessage, raw: string): unknown {
   }
 }
 
-function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (body === undefined) {
     res.writeHead(status, headers);
     res.end();

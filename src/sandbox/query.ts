@@ -38,14 +38,19 @@ export function parseQuery<S extends QuerySpec>(params: URLSearchParams, spec: S
   return result as ParsedQuery<S>;
 }
 
-function convert(name: string, value: string, type: Exclude<QueryParamType, "string[]">): number | boolean | string {
+function convert(
+  name: string,
+  value: string,
+  type: Exclude<QueryParamType, "string[]">,
+): number | boolean | string {
   switch (type) {
     case "integer": {
       if (!/^-?\d{1,15}$/.test(value)) throw badRequest(`${name} must be an integer number`);
       return Number(value);
     }
     case "boolean": {
-      if (value !== "true" && value !== "false") throw badRequest(`${name} must be a boolean value (true or false)`);
+      if (value !== "true" && value !== "false")
+        throw badRequest(`${name} must be a boolean value (true or false)`);
       return value === "true";
     }
     case "string":

@@ -1,6 +1,6 @@
-import type { TokenClaims } from "./tokens.js";
 import { badRequest } from "./http-error.js";
 import type { SandboxState } from "./state.js";
+import type { TokenClaims } from "./tokens.js";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -57,7 +57,10 @@ export class Router {
 }
 
 function literalWeight(segments: string[]): number {
-  return segments.reduce((weight, segment, index) => weight + (segment.startsWith(":") ? 0 : 2 ** (10 - index)), 0);
+  return segments.reduce(
+    (weight, segment, index) => weight + (segment.startsWith(":") ? 0 : 2 ** (10 - index)),
+    0,
+  );
 }
 
 function matchSegments(pattern: string[], actual: string[]): Record<string, string> | undefined {

@@ -3,13 +3,23 @@ import { SeededRandom } from "./random.js";
 import { SandboxState, type StoredRole, type StoredUser } from "./state.js";
 
 /** The sandbox's API login. Not a secret: it opens only the simulator on 127.0.0.1. */
-export const SANDBOX_LOGIN = { username: "anna.schmidt@example.com", password: "sandbox-api-password" } as const;
+export const SANDBOX_LOGIN = {
+  username: "anna.schmidt@example.com",
+  password: "sandbox-api-password",
+} as const;
 export const SANDBOX_CLIENT_ID = "DE-54321";
 export const DEFAULT_SEED = 20_261_129;
 export const SEEDED_USER_COUNT = 25;
 
 const ROLES: StoredRole[] = [
-  { roleId: 1, name: "Administrator", admin: true, accessAllResources: true, type: "default", permissions: [] },
+  {
+    roleId: 1,
+    name: "Administrator",
+    admin: true,
+    accessAllResources: true,
+    type: "default",
+    permissions: [],
+  },
   {
     roleId: 2,
     name: "Billing",
@@ -67,12 +77,52 @@ const ROLES: StoredRole[] = [
 ];
 
 const FIRST_NAMES = [
-  "Lukas", "Sofia", "Mateo", "Emma", "Jonas", "Lucia", "Pedro", "Mia", "Felix", "Ana", "Diego", "Lea",
-  "Tiago", "Hannah", "Pablo", "Clara", "Noah", "Beatriz", "Elias", "Carmen", "Leon", "Julia", "Hugo", "Marta",
+  "Lukas",
+  "Sofia",
+  "Mateo",
+  "Emma",
+  "Jonas",
+  "Lucia",
+  "Pedro",
+  "Mia",
+  "Felix",
+  "Ana",
+  "Diego",
+  "Lea",
+  "Tiago",
+  "Hannah",
+  "Pablo",
+  "Clara",
+  "Noah",
+  "Beatriz",
+  "Elias",
+  "Carmen",
+  "Leon",
+  "Julia",
+  "Hugo",
+  "Marta",
 ] as const;
 const LAST_NAMES = [
-  "Müller", "Garcia", "Silva", "Weber", "Fernández", "Costa", "Becker", "López", "Santos", "Wagner", "Martín",
-  "Oliveira", "Hoffmann", "Sánchez", "Pereira", "Koch", "Romero", "Almeida", "Richter", "Navarro",
+  "Müller",
+  "Garcia",
+  "Silva",
+  "Weber",
+  "Fernández",
+  "Costa",
+  "Becker",
+  "López",
+  "Santos",
+  "Wagner",
+  "Martín",
+  "Oliveira",
+  "Hoffmann",
+  "Sánchez",
+  "Pereira",
+  "Koch",
+  "Romero",
+  "Almeida",
+  "Richter",
+  "Navarro",
 ] as const;
 
 /** Builds the seeded demo tenant: an owner, ~25 users, default and custom roles, two object storages. */
@@ -108,7 +158,8 @@ export function seedState(seed: number = DEFAULT_SEED): SandboxState {
   for (let i = 1; i < SEEDED_USER_COUNT; i++) {
     const firstName = FIRST_NAMES[(i * 7) % FIRST_NAMES.length] ?? "Alex";
     const lastName = LAST_NAMES[(i * 11) % LAST_NAMES.length] ?? "Doe";
-    const roleIds = i % 6 === 0 ? [] : i % 5 === 0 ? [1] : [random.pick(customRoleIds), ...(i % 3 === 0 ? [3] : [])];
+    const roleIds =
+      i % 6 === 0 ? [] : i % 5 === 0 ? [1] : [random.pick(customRoleIds), ...(i % 3 === 0 ? [3] : [])];
     const user: StoredUser = {
       userId: random.uuid(),
       firstName,

@@ -132,6 +132,7 @@ export class SandboxState {
 
   deleteUser(userId: string): void {
     this.users.delete(userId);
-    for (const [id, credential] of this.credentials) if (credential.userId === userId) this.credentials.delete(id);
+    for (const [id, credential] of this.credentials)
+      if (credential.userId === userId) this.credentials.delete(id);
   }
 }

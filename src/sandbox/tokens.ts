@@ -26,7 +26,13 @@ export class SandboxTokens {
 
   issue(claims: Pick<TokenClaims, "sub" | "tenantId" | "customerId" | "typ">, ttlSeconds: number): string {
     const iat = this.now() / 1000;
-    const payload: TokenClaims = { ...claims, iat, exp: iat + ttlSeconds, jti: randomUUID(), gen: this.generation };
+    const payload: TokenClaims = {
+      ...claims,
+      iat,
+      exp: iat + ttlSeconds,
+      jti: randomUUID(),
+      gen: this.generation,
+    };
     const head = `${encode({ alg: "HS256", typ: "JWT" })}.${encode(payload)}`;
     return `${head}.${this.sign(head)}`;
   }

@@ -11,7 +11,11 @@ export const apiClientSchema = z.object({
 });
 export type ApiClient = z.infer<typeof apiClientSchema>;
 
-export const clientSecretSchema = z.object({ tenantId: z.string(), customerId: z.string(), secret: z.string() });
+export const clientSecretSchema = z.object({
+  tenantId: z.string(),
+  customerId: z.string(),
+  secret: z.string(),
+});
 
 export const findClientResponseSchema = dataEnvelope(apiClientSchema);
 export const generateClientSecretResponseSchema = dataEnvelope(clientSecretSchema);

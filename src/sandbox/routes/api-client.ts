@@ -7,7 +7,10 @@ export const apiClientRoutes: Route[] = [
     pattern: "/v1/users/client",
     handle: ({ query, state }) => {
       parseQuery(query, {});
-      return { status: 200, body: { data: [{ ...state.tenant, ...state.apiClient }], _links: { self: "/v1/users/client" } } };
+      return {
+        status: 200,
+        body: { data: [{ ...state.tenant, ...state.apiClient }], _links: { self: "/v1/users/client" } },
+      };
     },
   },
   {
@@ -18,7 +21,10 @@ export const apiClientRoutes: Route[] = [
       state.apiClient = { ...state.apiClient, secret: state.random.uuid() };
       return {
         status: 200,
-        body: { data: [{ ...state.tenant, secret: state.apiClient.secret }], _links: { self: "/v1/users/client/secret" } },
+        body: {
+          data: [{ ...state.tenant, secret: state.apiClient.secret }],
+          _links: { self: "/v1/users/client/secret" },
+        },
       };
     },
   },

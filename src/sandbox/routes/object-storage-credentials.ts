@@ -12,8 +12,14 @@ function requireCredential({ params, state }: RouteContext): StoredCredential {
   const id = params.credentialId ?? "";
   if (!/^\d{1,15}$/.test(id)) throw notFound(`Entry Credential not found by credentialId ${id}`);
   const credential = state.credentials.get(Number(id));
-  if (!credential || credential.userId !== user.userId || credential.objectStorageId !== params.objectStorageId) {
-    throw notFound(`Entry Credential not found by credentialId ${id} for object storage ${params.objectStorageId}`);
+  if (
+    !credential ||
+    credential.userId !== user.userId ||
+    credential.objectStorageId !== params.objectStorageId
+  ) {
+    throw notFound(
+      `Entry Credential not found by credentialId ${id} for object storage ${params.objectStorageId}`,
+    );
   }
   return credential;
 }

@@ -23,7 +23,10 @@ export function answerTokenRequest(
   tokens: SandboxTokens,
   lifetimes: TokenLifetimes,
 ): TokenEndpointAnswer {
-  if (form.get("client_id") !== state.apiClient.clientId || form.get("client_secret") !== state.apiClient.secret) {
+  if (
+    form.get("client_id") !== state.apiClient.clientId ||
+    form.get("client_secret") !== state.apiClient.secret
+  ) {
     return oauthError(401, "unauthorized_client", "Invalid client or Invalid client credentials");
   }
   let userId: string;

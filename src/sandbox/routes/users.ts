@@ -67,7 +67,10 @@ export const userRoutes: Route[] = [
       state.addCredentialsFor(user.userId);
       return {
         status: 201,
-        body: { data: [{ ...state.tenant, userId: user.userId }], _links: { self: `/v1/users/${user.userId}` } },
+        body: {
+          data: [{ ...state.tenant, userId: user.userId }],
+          _links: { self: `/v1/users/${user.userId}` },
+        },
       };
     },
   },
@@ -77,7 +80,10 @@ export const userRoutes: Route[] = [
     handle: ({ params, query, state }) => {
       parseQuery(query, {});
       const user = requireUser(state, params.userId);
-      return { status: 200, body: { data: [state.toUser(user)], _links: { self: `/v1/users/${user.userId}` } } };
+      return {
+        status: 200,
+        body: { data: [state.toUser(user)], _links: { self: `/v1/users/${user.userId}` } },
+      };
     },
   },
   {

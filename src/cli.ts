@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+import { ContaboError } from "./client/errors.js";
+import { type ContaboClientConfig, createContaboClient } from "./client/index.js";
+import { type Command, readCommand, USAGE, UsageError } from "./config.js";
+import { createLogger, type Logger } from "./log.js";
+import { createMcpServer } from "./server.js";
+import { VERSION } from "./version.js";
+
+type Cleanup = () => Promise<void>;
+
+async function main(): Promise<void> {
+  const command = readCommand(process.argv.slice(2), process.env);
+  switch (command.kind) {
+    case "help":
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    case "version":
+      process.stdout.write(`${VERSION}\n`);
+      return;
+    case "sandbox":
+      return runSandbox(command);
+    case "serve":
+      return runServer(command);
+  }
+}
+
+async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<void> {
+  const logger = createLogger(command.logLevel);
+  const cleanups: Cleanup[] = [];
+  let clientConfig: ContaboClientConfig = { ...command.client, logger };
+  if (command.sandbox) {
+    // Loaded only when asked for: a plain start does not pay for the simulator.
+    const { startSandbox } = await import("./sandbox/index.js");
+    const sandbox = await startSandbox({ seed: command.seed });
+    cleanups.push(() => sandbox.close());
+    clientConfig = {
+      apiUrl: sandbox.apiUrl,
+      authUrl: sandbox.tokenUrl,
+      credentials: sandbox.login(),
+      logger,
+    };
+    logger.info("sandbox mode: serving the embedded Contabo Users API simulator", { apiUrl: sandbox.apiUrl });
+  }
+  const client = createContaboClient(clientConfig);
+  cleanups.unshift(() => client.close());
+  if (client.tokens.mode === "missing-credentials") {
+    logger.warn(
+      "no Contabo credentials: tools are listed, and every call explains what to set (or start with --sandbox)",
+    );
+  }
+  const server = createMcpServer({ api: client.api, logger });
+  cleanups.unshift(() => server.close());
+  onShutdownSignal(logger, cleanups);
+  const { serveStdio } = await import("./transports/stdio.js");
+  logger.info("serving MCP over stdio", {
+    apiUrl: client.apiUrl.origin,
+    auth: client.tokens.mode,
+    traceId: client.traceId,
+  });
+  await serveStdio(server);
+  await shutdown(logger, cleanups, "client disconnected");
+}
+
+async function runSandbox(command: Extract<Command, { kind: "sandbox" }>): Promise<void> {
+  const logger = createLogger(command.logLevel);
+  const { startSandbox } = await import("./sandbox/index.js");
+  const sandbox = await startSandbox({ port: command.port, host: command.host, seed: command.seed });
+  const login = sandbox.login();
+  process.stderr.write(
+    [
+      `Contabo Users API sandbox listening on ${sandbox.apiUrl}`,
+      "Point a client at it with:",
+      `  CONTABO_API_URL=${sandbox.apiUrl}`,
+      `  CONTABO_AUTH_URL=${sandbox.tokenUrl}`,
+      `  CONTABO_CLIENT_ID=${login.clientId}`,
+      `  CONTABO_CLIENT_SECRET=${login.clientSecret}`,
+      `  CONTABO_API_USER=${login.username}`,
+      `  CONTABO_API_PASSWORD=${login.password}`,
+      "",
+    ].join("\n"),
+  );
+  onShutdownSignal(logger, [() => sandbox.close()]);
+}
+
+function onShutdownSignal(logger: Logger, cleanups: Cleanup[]): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void shutdown(logger, cleanups, signal));
+  }
+}
+
+let shuttingDown = false;
+async function shutdown(logger: Logger, cleanups: Cleanup[], reason: string): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  logger.info("shutting down", { reason });
+  // Whatever hangs, the process leaves within 3 s.
+  setTimeout(() => process.exit(0), 3_000).unref();
+  for (const cleanup of cleanups) {
+    await cleanup().catch((error: unknown) => logger.warn("cleanup failed", { error: String(error) }));
+  }
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`contabo-users-mcp: ${error.message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (error instanceof ContaboError) {
+    process.stderr.write(`contabo-users-mcp: ${error.message}\n${error.hint}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(
+    `contabo-users-mcp: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

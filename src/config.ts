@@ -1,0 +1,115 @@
+import { parseArgs } from "node:util";
+import type { ContaboClientConfig } from "./client/index.js";
+import { isLogLevel, type LogLevel } from "./log.js";
+
+export const USAGE = `Usage:
+  contabo-users-mcp [--sandbox] [--log-level LEVEL]    MCP server over stdio
+  contabo-users-mcp sandbox [--port N] [--host HOST]    the Users API simulator alone
+  contabo-users-mcp --help | --version
+
+Options:
+  --sandbox          serve the embedded Contabo Users API simulator instead of api.contabo.com
+  --log-level LEVEL  debug, info, warn or error (default info; env CONTABO_MCP_LOG_LEVEL); logs go to stderr
+  --port N           sandbox command: port to listen on (default 8080; 0 picks a free one)
+  --host HOST        sandbox command: address to listen on (default 127.0.0.1)
+  --seed N           sandbox: seed of the demo data (default fixed, so data is the same on every start)
+
+Environment (real API): CONTABO_CLIENT_ID, CONTABO_CLIENT_SECRET, CONTABO_API_USER, CONTABO_API_PASSWORD
+  (or CONTABO_ACCESS_TOKEN), CONTABO_API_URL, CONTABO_AUTH_URL.`;
+
+export type Command =
+  | { kind: "help" }
+  | { kind: "version" }
+  | { kind: "serve"; sandbox: boolean; seed?: number; logLevel: LogLevel; client: ContaboClientConfig }
+  | { kind: "sandbox"; port: number; host: string; seed?: number; logLevel: LogLevel };
+
+export class UsageError extends Error {}
+
+/** Reads the command line and the environment into one validated command. */
+export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Command {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: "help" };
+  if (values.version) return { kind: "version" };
+  const logLevel = readLogLevel(values["log-level"] ?? env.CONTABO_MCP_LOG_LEVEL ?? "info");
+  const seed = values.seed === undefined ? undefined : readInteger("--seed", values.seed, 0, 2 ** 32 - 1);
+  const [subcommand, ...rest] = positionals;
+  if (rest.length > 0) throw new UsageError(`unexpected argument: ${rest[0]}`);
+  if (subcommand === "sandbox") {
+    return {
+      kind: "sandbox",
+      port: readInteger("--port", values.port ?? "8080", 0, 65_535),
+      host: values.host ?? "127.0.0.1",
+      seed,
+      logLevel,
+    };
+  }
+  if (subcommand !== undefined) throw new UsageError(`unknown command: ${subcommand}`);
+  if (values.port !== undefined || values.host !== undefined) {
+    throw new UsageError("--port and --host belong to the sandbox command");
+  }
+  return {
+    kind: "serve",
+    sandbox: values.sandbox ?? false,
+    seed,
+    logLevel,
+    client: clientConfigFromEnv(env),
+  };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
+      sandbox: { type: "boolean" },
+      "log-level": { type: "string" },
+      port: { type: "string" },
+      host: { type: "string" },
+      seed: { type: "string" },
+    },
+  });
+}
+
+/** The CONTABO_* variables. Empty values count as unset. */
+export function clientConfigFromEnv(env: NodeJS.ProcessEnv): ContaboClientConfig {
+  const read = (name: string) => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  return {
+    apiUrl: read("CONTABO_API_URL"),
+    authUrl: read("CONTABO_AUTH_URL"),
+    accessToken: read("CONTABO_ACCESS_TOKEN"),
+    credentials: {
+      clientId: read("CONTABO_CLIENT_ID"),
+      clientSecret: read("CONTABO_CLIENT_SECRET"),
+      username: read("CONTABO_API_USER"),
+      password: read("CONTABO_API_PASSWORD"),
+    },
+  };
+}
+
+function readLogLevel(value: string): LogLevel {
+  if (!isLogLevel(value))
+    throw new UsageError(`log level must be debug, info, warn or error, not ${JSON.stringify(value)}`);
+  return value;
+}
+
+function readInteger(flag: string, value: string, min: number, max: number): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max) {
+    throw new UsageError(
+      `${flag} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`,
+    );
+  }
+  return number;
+}

@@ -1,0 +1,78 @@
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { SERVER_NAME, VERSION } from "./version.js";
+
+/**
+ * A short admin session against the sandbox, driven by a real MCP client over stdio, the way an agent
+ * would: it starts `contabo-users-mcp --sandbox` and prints each call and its result.
+ */
+const cli = fileURLToPath(new URL("./cli.js", import.meta.url));
+const transport = new StdioClientTransport({
+  command: process.execPath,
+  args: [cli, "--sandbox", "--log-level", "error"],
+  stderr: "inherit",
+});
+const client = new Client({ name: `${SERVER_NAME}-demo`, version: VERSION });
+
+async function call(name: string, args: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  process.stdout.write(`\n> ${name} ${JSON.stringify(args)}\n`);
+  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const text = result.content.map((part) => (part.type === "text" ? part.text : `[${part.type}]`)).join("\n");
+  if (result.isError) {
+    process.stdout.write(`  error: ${text.replaceAll("\n", "\n  ")}\n`);
+    return {};
+  }
+  process.stdout.write(`  ${summarize(text)}\n`);
+  return result.structuredContent ?? {};
+}
+
+function summarize(text: string): string {
+  return text.length > 400 ? `${text.slice(0, 400)}… (${text.length} characters)` : text;
+}
+
+function field<T>(value: unknown, ...path: Array<string | number>): T {
+  let current = value;
+  for (const key of path) current = (current as Record<string | number, unknown> | undefined)?.[key];
+  return current as T;
+}
+
+await client.connect(transport);
+const { tools } = await client.listTools();
+process.stdout.write(
+  `Connected to ${SERVER_NAME} (sandbox). ${tools.length} tools: ${tools.map((t) => t.name).join(", ")}\n`,
+);
+
+const disabled = await call("retrieve_user_list", { enabled: false, size: 5 });
+process.stdout.write(`  → ${field<number>(disabled, "pagination", "totalElements")} disabled users\n`);
+
+const created = await call("create_user", {
+  email: "jane.doe@example.com",
+  firstName: "Jane",
+  lastName: "Doe",
+  enabled: true,
+  totp: true,
+  locale: "en",
+  roles: [3],
+});
+const userId = field<string>(created, "userId");
+await call("retrieve_user", { userId });
+await call("retrieve_user", { userId: "../client/secret" });
+await call("update_user", { userId, roles: [3, 101], locale: "de" });
+await call("resend_email_verification", { userId, redirectUrl: "https://example.com/welcome" });
+const credentials = await call("list_object_storage_credentials", { userId });
+const first = field<{ objectStorageId: string; credentialId: number }>(credentials, "credentials", 0);
+await call("regenerate_object_storage_credentials", {
+  userId,
+  objectStorageId: first.objectStorageId,
+  credentialId: first.credentialId,
+});
+await call("create_user", { email: "jane.doe@example.com", enabled: true, totp: false, locale: "en" });
+await call("retrieve_user_client");
+await call("update_user", { userId, enabled: false });
+await call("delete_user", { userId });
+await call("retrieve_user", { userId });
+
+await client.close();
+process.stdout.write("\nDone: every call above went through MCP over stdio to the sandbox over HTTP.\n");

@@ -1,0 +1,64 @@
+import type { z } from "zod";
+import type { UsersApi } from "../client/users-api.js";
+
+/** What a tool handler gets besides its arguments. */
+export interface ToolContext {
+  api: UsersApi;
+  /** Aborted when the MCP client cancels the call: pass it on to the API call. */
+  signal: AbortSignal;
+}
+
+export interface ToolAnnotations {
+  title: string;
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/**
+ * One MCP tool: its public definition (name, description, schemas, annotations) and its handler.
+ * Handlers return the structured result or throw; tools/tool-result.ts turns both into MCP results.
+ */
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+  name: string;
+  description: string;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  // Method syntax on purpose: a registry of differently typed tools stays assignable to ToolDefinition[].
+  run(args: z.output<I>, context: ToolContext): Promise<z.input<O>>;
+}
+
+/** Identity helper: it exists so that `run`'s argument and result types are inferred from the zod schemas. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
+  tool: ToolDefinition<I, O>,
+): ToolDefinition<I, O> {
+  return tool;
+}
+
+/** The annotation sets used by this server, so each tool's hints are a deliberate choice of one. */
+export const READ = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: true,
+} as const;
+export const ADDITIVE_WRITE = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: false,
+  openWorldHint: true,
+} as const;
+export const DESTRUCTIVE_IDEMPOTENT_WRITE = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: true,
+  openWorldHint: true,
+} as const;
+export const DESTRUCTIVE_WRITE = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: false,
+  openWorldHint: true,
+} as const;

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { ContaboResponseError } from "../client/errors.js";
+import type { ApiResponse } from "../client/request-pipeline.js";
+import { LOCALES } from "../spec/common.js";
+
+/** Argument schemas shared by several tools, with the spec's constraints and descriptions for a model. */
+
+const uuid = (what: string) =>
+  z.guid({ error: `${what} must be a UUID such as 6cdf5968-f9fe-4192-97c2-f349e813c5e8` });
+
+export const userId = uuid("userId").describe("The user's id (UUID). Find it with retrieve_user_list.");
+export const objectStorageId = uuid("objectStorageId").describe(
+  "The object storage's id (UUID), from list_object_storage_credentials.",
+);
+export const credentialId = z
+  .int({ error: "credentialId must be a whole number" })
+  .min(1)
+  .max(Number.MAX_SAFE_INTEGER)
+  .describe("The credential's id (integer), from list_object_storage_credentials.");
+
+export const page = z.int().min(1).max(1_000_000).optional().describe("Page number, from 1 (default 1).");
+export const size = z.int().min(1).max(100).optional().describe("Items per page, 1-100 (default 10).");
+export const orderBy = (fields: string) =>
+  z
+    .array(
+      z
+        .string()
+        .regex(/^[A-Za-z]+:(asc|desc|ASC|DESC)$/, {
+          error: "orderBy entries must look like field:asc or field:desc",
+        }),
+    )
+    .max(5)
+    .optional()
+    .describe(
+      `Sort keys as field:asc or field:desc, e.g. ["${fields.split(",")[0]?.trim()}:asc"]. Fields: ${fields}.`,
+    );
+
+export const name = z.string().min(1).max(255);
+export const email = z.email({ error: "email must be a valid e-mail address" }).max(255);
+export const locale = z.enum(LOCALES);
+export const roles = z
+  .array(z.int().min(1).max(Number.MAX_SAFE_INTEGER))
+  .max(100)
+  .describe("Role ids (integers). Replaces the user's roles; [] removes all.");
+export const redirectUrl = z
+  .url({ protocol: /^https?$/, error: "redirectUrl must be an http(s) URL" })
+  .max(2000)
+  .optional()
+  .describe("Where the link in the e-mail leads after the user acts (http or https URL). Optional.");
+
+/** Single-object responses carry `data` as an array of one: take that one, or fail clearly. */
+export function onlyItem<T>(response: ApiResponse<{ data: T[] }>, what: string): T {
+  const item = response.body.data[0];
+  if (item === undefined) {
+    throw new ContaboResponseError(
+      `data is empty, one ${what} was expected`,
+      response.operation,
+      response.requestId,
+    );
+  }
+  return item;
+}
+
+/** Result of an operation that answers 204: a clear confirmation of what happened. */
+export const doneOutput = z.object({
+  ok: z.literal(true),
+  userId: z.string(),
+  effect: z.string(),
+  requestId: z.string(),
+});
+
+export const paginationOutput = z.object({
+  page: z.number(),
+  size: z.number(),
+  totalElements: z.number(),
+  totalPages: z.number(),
+});
+
+export function done(userId: string, effect: string, requestId: string): z.output<typeof doneOutput> {
+  return { ok: true, userId, effect, requestId };
+}

@@ -1,0 +1,25 @@
+import { generateClientSecret, retrieveUserClient } from "./api-client.js";
+import type { ToolDefinition } from "./define-tool.js";
+import {
+  getObjectStorageCredentials,
+  listObjectStorageCredentials,
+  regenerateObjectStorageCredentials,
+} from "./object-storage-credentials.js";
+import { resendEmailVerification, resetPassword } from "./user-emails.js";
+import { createUser, deleteUser, retrieveUser, retrieveUserList, updateUser } from "./users.js";
+
+/** Every tool this server offers, in the order they are listed. */
+export const TOOLS: readonly ToolDefinition[] = [
+  retrieveUserList,
+  retrieveUser,
+  createUser,
+  updateUser,
+  deleteUser,
+  resetPassword,
+  resendEmailVerification,
+  retrieveUserClient,
+  generateClientSecret,
+  listObjectStorageCredentials,
+  getObjectStorageCredentials,
+  regenerateObjectStorageCredentials,
+];

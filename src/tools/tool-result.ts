@@ -1,0 +1,32 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { ContaboError } from "../client/errors.js";
+
+/** A successful call: the structured result, and the same JSON as text for clients that read only text. */
+export function toolSuccess(structured: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: "text", text: JSON.stringify(structured) }], structuredContent: structured };
+}
+
+/**
+ * The one mapping from a thrown error to an MCP tool error: what went wrong (with the status and the
+ * API's message), the request id to quote to Contabo support, and what to do next.
+ */
+export function toolError(toolName: string, error: unknown): CallToolResult {
+  const lines =
+    error instanceof ContaboError
+      ? [
+          `${toolName} failed. ${error.message}`,
+          ...(error.requestId ? [`Request id: ${error.requestId}`] : []),
+          `What to do: ${error.hint}`,
+        ]
+      : isAbort(error)
+        ? [`${toolName} was cancelled; the request to Contabo was aborted.`]
+        : [
+            `${toolName} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+            "What to do: this is a bug in contabo-users-mcp; please report it with the server's log.",
+          ];
+  return { content: [{ type: "text", text: lines.join("\n") }], isError: true };
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
+}

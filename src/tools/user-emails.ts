@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { ADDITIVE_WRITE, defineTool } from "./define-tool.js";
+import { done, doneOutput, redirectUrl, userId } from "./fields.js";
+
+export const resetPassword = defineTool({
+  name: "reset_password",
+  description:
+    "E-mail a user a link to set a new password. The current password keeps working until they use it. Each call sends another e-mail.",
+  input: z.strictObject({ userId, redirectUrl }),
+  output: doneOutput,
+  annotations: { title: "Send password reset e-mail", ...ADDITIVE_WRITE },
+  run: async ({ userId, redirectUrl }, { api, signal }) => {
+    const result = await api.resetPassword(userId, { redirectUrl }, { signal });
+    return done(userId, "A password reset e-mail was sent.", result.requestId);
+  },
+});
+
+export const resendEmailVerification = defineTool({
+  name: "resend_email_verification",
+  description:
+    "E-mail a user the verification link again, for users whose emailVerified is false (see retrieve_user). Each call sends another e-mail.",
+  input: z.strictObject({ userId, redirectUrl }),
+  output: doneOutput,
+  annotations: { title: "Resend verification e-mail", ...ADDITIVE_WRITE },
+  run: async ({ userId, redirectUrl }, { api, signal }) => {
+    const result = await api.resendEmailVerification(userId, { redirectUrl }, { signal });
+    return done(userId, "A verification e-mail was sent.", result.requestId);
+  },
+});

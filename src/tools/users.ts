@@ -1,0 +1,120 @@
+import { z } from "zod";
+import { userSchema } from "../spec/users.js";
+import { ADDITIVE_WRITE, DESTRUCTIVE_IDEMPOTENT_WRITE, defineTool, READ } from "./define-tool.js";
+import {
+  done,
+  doneOutput,
+  email,
+  locale,
+  name,
+  onlyItem,
+  orderBy,
+  page,
+  paginationOutput,
+  roles,
+  size,
+  userId,
+} from "./fields.js";
+
+export const retrieveUserList = defineTool({
+  name: "retrieve_user_list",
+  description:
+    "List the users of the Contabo account, one page at a time, optionally filtered by e-mail substring, enabled or owner. Returns each user's full record (userId, names, email, enabled, totp, emailVerified, locale, roles, owner) and the pagination. Use it first to find a userId for the other tools.",
+  input: z.strictObject({
+    page,
+    size,
+    orderBy: orderBy("email, firstName, lastName, enabled, totp, emailVerified, locale, owner"),
+    email: z.string().min(1).max(255).optional().describe("Only users whose e-mail contains this text."),
+    enabled: z.boolean().optional().describe("Only enabled (true) or disabled (false) users."),
+    owner: z.boolean().optional().describe("Only the account owner (true) or only the others (false)."),
+  }),
+  output: z.object({ users: z.array(userSchema), pagination: paginationOutput, requestId: z.string() }),
+  annotations: { title: "List users", ...READ },
+  run: async (args, { api, signal }) => {
+    const result = await api.retrieveUserList(args, { signal });
+    return { users: result.body.data, pagination: result.body._pagination, requestId: result.requestId };
+  },
+});
+
+export const retrieveUser = defineTool({
+  name: "retrieve_user",
+  description:
+    "Get one user by userId: names, email, emailVerified, enabled, totp (2FA), locale, owner, and their roles with permissions.",
+  input: z.strictObject({ userId }),
+  output: z.object({ user: userSchema, requestId: z.string() }),
+  annotations: { title: "Get user", ...READ },
+  run: async ({ userId }, { api, signal }) => {
+    const result = await api.retrieveUser(userId, { signal });
+    return { user: onlyItem(result, "user"), requestId: result.requestId };
+  },
+});
+
+export const createUser = defineTool({
+  name: "create_user",
+  description:
+    "Create a user in the Contabo account. Contabo e-mails the new user to verify the address and set a password (no password can be set here). Give role ids to grant access (a user without roles can do nothing); admin rights come from roles. Returns the new userId.",
+  input: z.strictObject({
+    email: email.describe("The user's e-mail; must not belong to another user."),
+    firstName: name.optional(),
+    lastName: name.optional(),
+    enabled: z.boolean().describe("false creates the user disabled: they cannot log in."),
+    totp: z.boolean().describe("Require two-factor authentication (TOTP)."),
+    locale: locale.describe("Language of the user's e-mails and panel."),
+    roles: roles.optional(),
+  }),
+  output: z.object({
+    userId: z.string(),
+    tenantId: z.string(),
+    customerId: z.string(),
+    requestId: z.string(),
+  }),
+  annotations: { title: "Create user", ...ADDITIVE_WRITE },
+  run: async (args, { api, signal }) => {
+    const result = await api.createUser(args, { signal });
+    return { ...onlyItem(result, "created user"), requestId: result.requestId };
+  },
+});
+
+export const updateUser = defineTool({
+  name: "update_user",
+  description:
+    "Change a user: only the fields given change. enabled=false locks the user out at once (prefer it to deleting); roles replaces all of the user's roles; a new email must be verified again. Returns the fields changed; call retrieve_user to see the result.",
+  input: z
+    .strictObject({
+      userId,
+      firstName: name.optional(),
+      lastName: name.optional(),
+      email: email.optional(),
+      enabled: z.boolean().optional().describe("false disables the user: they can no longer log in."),
+      totp: z.boolean().optional().describe("Require two-factor authentication (TOTP)."),
+      locale: locale.optional(),
+      roles: roles.optional(),
+    })
+    .refine(({ userId: _, ...changes }) => Object.keys(changes).length > 0, {
+      error: "Give at least one field to change besides userId",
+    }),
+  output: z.object({
+    ok: z.literal(true),
+    userId: z.string(),
+    updated: z.array(z.string()),
+    requestId: z.string(),
+  }),
+  annotations: { title: "Update user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },
+  run: async ({ userId, ...changes }, { api, signal }) => {
+    const result = await api.updateUser(userId, changes, { signal });
+    return { ok: true as const, userId, updated: Object.keys(changes), requestId: result.requestId };
+  },
+});
+
+export const deleteUser = defineTool({
+  name: "delete_user",
+  description:
+    "Delete a user for good: they lose all access to the API and resources, with their object-storage credentials. It cannot be undone; to lock someone out temporarily use update_user with enabled=false. The account owner cannot be deleted.",
+  input: z.strictObject({ userId }),
+  output: doneOutput,
+  annotations: { title: "Delete user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },
+  run: async ({ userId }, { api, signal }) => {
+    const result = await api.deleteUser(userId, { signal });
+    return done(userId, "The user was deleted.", result.requestId);
+  },
+});
