@@ -23,11 +23,9 @@ export const size = z.int().min(1).max(100).optional().describe("Items per page,
 export const orderBy = (fields: string) =>
   z
     .array(
-      z
-        .string()
-        .regex(/^[A-Za-z]+:(asc|desc|ASC|DESC)$/, {
-          error: "orderBy entries must look like field:asc or field:desc",
-        }),
+      z.string().regex(/^[A-Za-z]+:(asc|desc|ASC|DESC)$/, {
+        error: "orderBy entries must look like field:asc or field:desc",
+      }),
     )
     .max(5)
     .optional()
