@@ -27,6 +27,8 @@ export interface ContaboClientConfig {
   retry?: RetryPolicy;
   callBudgetMs?: number;
   logger?: Logger;
+  /** The clock for token expiry (tests move it). */
+  now?: () => number;
 }
 
 export interface ContaboClient {
@@ -82,5 +84,6 @@ function tokenProviderFor(config: ContaboClientConfig, dispatcher: Agent): Token
     tokenUrl: parseServiceUrl(config.authUrl ?? CONTABO_TOKEN_URL, "CONTABO_AUTH_URL"),
     credentials: { clientId, clientSecret, username, password },
     dispatcher,
+    now: config.now,
   });
 }

@@ -12,6 +12,12 @@ export const REQUEST_ID_PATTERN =
 /** Regions named by the spec's `regionName` filter description. */
 export const REGION_NAMES = ["European Union", "United States (Central)", "Asia (Singapore)"] as const;
 
+/**
+ * A whole number in a response (int64 ids). Checked by a refinement rather than z.int(), whose
+ * safe-integer bounds would add noise to every tool's published output schema.
+ */
+export const wholeNumber = z.number().refine(Number.isInteger, { error: "expected a whole number" });
+
 /** The error body Contabo's own clients decode: `{statusCode, message}`. */
 export const apiErrorBodySchema = z.object({
   statusCode: z.number().int(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { wholeNumber } from "./common.js";
 import { dataEnvelope, listEnvelope, pagingQuerySchema } from "./envelopes.js";
 
 /** `CredentialData`: S3 keys of one user for one object storage. */
@@ -10,7 +11,7 @@ export const credentialSchema = z.object({
   objectStorageId: z.string(),
   displayName: z.string(),
   region: z.string(),
-  credentialId: z.number().int(),
+  credentialId: wholeNumber,
 });
 export type Credential = z.infer<typeof credentialSchema>;
 

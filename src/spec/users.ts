@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { localeSchema } from "./common.js";
+import { localeSchema, wholeNumber } from "./common.js";
 import { dataEnvelope, linksOnlyEnvelope, listEnvelope, pagingQuerySchema } from "./envelopes.js";
 
 export const PERMISSION_ACTIONS = ["CREATE", "READ", "UPDATE", "DELETE"] as const;
@@ -7,11 +7,11 @@ export const PERMISSION_ACTIONS = ["CREATE", "READ", "UPDATE", "DELETE"] as cons
 export const permissionSchema = z.object({
   apiName: z.string(),
   actions: z.array(z.enum(PERMISSION_ACTIONS)),
-  resources: z.array(z.object({ tagId: z.number().int(), tagName: z.string() })).optional(),
+  resources: z.array(z.object({ tagId: wholeNumber, tagName: z.string() })).optional(),
 });
 
 export const roleSchema = z.object({
-  roleId: z.number().int(),
+  roleId: wholeNumber,
   tenantId: z.string(),
   customerId: z.string(),
   name: z.string(),
@@ -49,7 +49,7 @@ export const createUserRequestSchema = z.object({
   enabled: z.boolean(),
   totp: z.boolean(),
   locale: localeSchema,
-  roles: z.array(z.number().int()).optional(),
+  roles: z.array(wholeNumber).optional(),
 });
 export type CreateUserRequest = z.infer<typeof createUserRequestSchema>;
 

@@ -1,0 +1,43 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterEach, expect } from "vitest";
+import type { UsersApi } from "../../src/client/users-api.js";
+import { createMcpServer } from "../../src/server.js";
+
+/** The SDK's Client linked in memory to our server, which calls `api` (usually the sandbox over HTTP). */
+export async function connectClient(api: UsersApi): Promise<Client> {
+  const server = createMcpServer({ api });
+  const client = new Client({ name: "test-client", version: "1.0.0" });
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+  afterEach(async () => {
+    await client.close();
+    await server.close();
+  });
+  return client;
+}
+
+/** Calls a tool and fails the test on an error result; returns the structured content. */
+export async function callTool<T = Record<string, unknown>>(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<T> {
+  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  if (result.isError) expect.fail(`${name} returned an error: ${textOf(result)}`);
+  expect(result.structuredContent).toBeDefined();
+  expect(JSON.parse(textOf(result))).toEqual(result.structuredContent);
+  return result.structuredContent as T;
+}
+
+/** Calls a tool that must fail; returns the error text. */
+export async function callToolError(client: Client, name: string, args: Record<string, unknown> = {}): Promise<string> {
+  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  if (!result.isError) expect.fail(`${name} succeeded but should have failed: ${textOf(result)}`);
+  return textOf(result);
+}
+
+export function textOf(result: CallToolResult): string {
+  return result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 15_000,
+    hookTimeout: 15_000,
+    // Network tests use loopback only; nothing here may reach the internet.
+    pool: "forks",
+  },
+});
