@@ -33,9 +33,8 @@ export function paginate<T>(
   const totalPages = Math.ceil(totalElements / size);
   const data = sorted.slice((page - 1) * size, page * size);
   const link = (target: number) => {
-    const params = new URLSearchParams(query);
-    params.set("page", String(target));
-    params.set("size", String(size));
+    const params = new URLSearchParams({ page: String(target), size: String(size) });
+    for (const [name, value] of query) if (name !== "page" && name !== "size") params.append(name, value);
     return `${basePath}?${params.toString()}`;
   };
   const last = Math.max(totalPages, 1);
