@@ -3,7 +3,9 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, expect } from "vitest";
 import type { UsersApi } from "../../src/client/users-api.js";
+import type { SandboxOptions } from "../../src/sandbox/index.js";
 import { createMcpServer } from "../../src/server.js";
+import { clientFor, useSandbox } from "./sandbox.js";
 
 /** The SDK's Client linked in memory to our server, which calls `api` (usually the sandbox over HTTP). */
 export async function connectClient(api: UsersApi): Promise<Client> {
@@ -40,4 +42,12 @@ export async function callToolError(client: Client, name: string, args: Record<s
 
 export function textOf(result: CallToolResult): string {
   return result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
+}
+
+/** A sandbox, a real Contabo client on it, and the SDK Client connected to our server in memory. */
+export async function connectToSandbox(options: SandboxOptions = {}) {
+  const sandbox = await useSandbox(options);
+  const contabo = clientFor(sandbox);
+  const client = await connectClient(contabo.api);
+  return { sandbox, contabo, client };
 }

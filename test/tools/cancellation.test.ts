@@ -1,0 +1,53 @@
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { createContaboClient } from "../../src/client/index.js";
+import { connectClient } from "../helpers/mcp.js";
+
+/** An API on loopback that accepts requests and never answers them. */
+async function hangingApi() {
+  const received: IncomingMessage[] = [];
+  const closed: string[] = [];
+  const server = createServer((req) => {
+    received.push(req);
+    req.socket.once("close", () => closed.push(req.url ?? ""));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  afterEach(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, closed };
+}
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe("cancellation", () => {
+  it("an MCP cancellation of a tool call aborts its HTTP request", async () => {
+    const api = await hangingApi();
+    const contabo = createContaboClient({ apiUrl: api.url, accessToken: "token" });
+    afterEach(() => contabo.close());
+    const client = await connectClient(contabo.api);
+
+    const controller = new AbortController();
+    const call = client.callTool({ name: "retrieve_user_list", arguments: {} }, undefined, {
+      signal: controller.signal,
+    });
+    await until(() => api.received.length === 1);
+    expect(api.closed).toEqual([]);
+    controller.abort("the user pressed stop");
+    await expect(call).rejects.toThrow();
+    // The server aborted the upstream request: its connection closes.
+    await until(() => api.closed.length === 1);
+    expect(api.closed).toEqual(["/v1/users"]);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import type { Credential } from "../../src/spec/object-storage-credentials.js";
+import { callTool, callToolError, connectToSandbox } from "../helpers/mcp.js";
+import { apiRequests } from "../helpers/sandbox.js";
+
+describe("object storage credential tools", () => {
+  it("list, get and regenerate a user's S3 credentials", async () => {
+    const { client, sandbox } = await connectToSandbox();
+    const user = [...sandbox.state.users.values()].find((u) => !u.owner);
+    const list = await callTool<{ credentials: Credential[]; pagination: { totalElements: number } }>(
+      client,
+      "list_object_storage_credentials",
+      { userId: user?.userId, orderBy: ["displayName:asc"] },
+    );
+    expect(list.pagination.totalElements).toBe(2);
+    expect(list.credentials.map((c) => c.displayName)).toEqual(["Backups EU", "Media US"]);
+    const [first] = list.credentials;
+    if (!first) throw new Error("no credential");
+
+    const filtered = await callTool<{ credentials: Credential[] }>(client, "list_object_storage_credentials", {
+      userId: user?.userId,
+      regionName: "United States (Central)",
+    });
+    expect(filtered.credentials.map((c) => c.region)).toEqual(["United States (Central)"]);
+
+    const address = { userId: user?.userId, objectStorageId: first.objectStorageId, credentialId: first.credentialId };
+    const got = await callTool<{ credential: Credential }>(client, "get_object_storage_credentials", address);
+    expect(got.credential).toEqual(first);
+
+    const regenerated = await callTool<{ credential: Credential; effect: string }>(
+      client,
+      "regenerate_object_storage_credentials",
+      address,
+    );
+    expect(regenerated.credential.credentialId).toBe(first.credentialId);
+    expect(regenerated.credential.secretKey).not.toBe(first.secretKey);
+    expect(regenerated.effect).toContain("old ones no longer work");
+    expect(apiRequests(sandbox).at(-1)).toMatchObject({
+      method: "PATCH",
+      path: `/v1/users/${user?.userId}/object-storages/${first.objectStorageId}/credentials/${first.credentialId}`,
+    });
+  });
+
+  it("reports an unknown credential with the API's 404", async () => {
+    const { client, sandbox } = await connectToSandbox();
+    const user = [...sandbox.state.users.values()].find((u) => !u.owner);
+    const storage = sandbox.state.storages[0];
+    const text = await callToolError(client, "get_object_storage_credentials", {
+      userId: user?.userId,
+      objectStorageId: storage?.objectStorageId,
+      credentialId: 999_999,
+    });
+    expect(text).toContain("404 Not Found");
+    expect(text).toContain("list_object_storage_credentials");
+  });
+});

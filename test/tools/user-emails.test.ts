@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { callTool, callToolError, connectToSandbox } from "../helpers/mcp.js";
+import { apiRequests } from "../helpers/sandbox.js";
+
+describe("e-mail tools", () => {
+  it("reset_password sends the e-mail, with the redirect URL", async () => {
+    const { client, sandbox } = await connectToSandbox();
+    const user = [...sandbox.state.users.values()].find((u) => !u.owner);
+    const result = await callTool(client, "reset_password", {
+      userId: user?.userId,
+      redirectUrl: "https://example.com/after?x=1",
+    });
+    expect(result).toEqual({
+      ok: true,
+      userId: user?.userId,
+      effect: "A password reset e-mail was sent.",
+      requestId: apiRequests(sandbox).at(-1)?.requestId,
+    });
+    expect(sandbox.state.outbox).toMatchObject([
+      { kind: "reset-password", to: user?.email, redirectUrl: "https://example.com/after?x=1" },
+    ]);
+  });
+
+  it("resend_email_verification sends the e-mail, without a redirect URL when none is given", async () => {
+    const { client, sandbox } = await connectToSandbox();
+    const user = [...sandbox.state.users.values()].find((u) => !u.emailVerified);
+    const result = await callTool(client, "resend_email_verification", { userId: user?.userId });
+    expect(result).toMatchObject({ ok: true, effect: "A verification e-mail was sent." });
+    expect(apiRequests(sandbox).at(-1)).toMatchObject({
+      method: "POST",
+      path: `/v1/users/${user?.userId}/resend-email-verification`,
+      query: "",
+    });
+    expect(sandbox.state.outbox).toMatchObject([{ kind: "email-verification", to: user?.email }]);
+  });
+
+  it("refuses a redirect URL that is not http(s), before calling the API", async () => {
+    const { client, sandbox } = await connectToSandbox();
+    const user = [...sandbox.state.users.values()][1];
+    for (const redirectUrl of ["javascript:alert(1)", "ftp://example.com", "not a url"]) {
+      const text = await callToolError(client, "reset_password", { userId: user?.userId, redirectUrl });
+      expect(text).toContain("redirectUrl must be an http(s) URL");
+    }
+    expect(apiRequests(sandbox)).toHaveLength(0);
+    expect(sandbox.state.outbox).toHaveLength(0);
+  });
+});
