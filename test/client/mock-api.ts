@@ -23,7 +23,12 @@ export function mockAgent(): MockAgent {
 export function passwordGrant(agent: MockAgent, now?: () => number): PasswordGrantTokenProvider {
   return new PasswordGrantTokenProvider({
     tokenUrl: new URL(`${AUTH_ORIGIN}${TOKEN_PATH}`),
-    credentials: { clientId: "DE-1", clientSecret: "client secret", username: "me@example.com", password: "p@ss&word" },
+    credentials: {
+      clientId: "DE-1",
+      clientSecret: "client secret",
+      username: "me@example.com",
+      password: "p@ss&word",
+    },
     dispatcher: agent,
     now,
   });

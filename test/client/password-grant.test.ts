@@ -13,7 +13,11 @@ describe("password grant", () => {
       .reply((options) => {
         form = new URLSearchParams(String(options.body));
         contentType = new Headers(options.headers as Record<string, string>).get("content-type") ?? undefined;
-        return { statusCode: 200, data: { access_token: "abc", expires_in: 300 }, responseOptions: JSON_HEADERS };
+        return {
+          statusCode: 200,
+          data: { access_token: "abc", expires_in: 300 },
+          responseOptions: JSON_HEADERS,
+        };
       });
     await expect(passwordGrant(agent).getToken()).resolves.toBe("abc");
     expect(contentType).toBe("application/x-www-form-urlencoded");
@@ -28,7 +32,12 @@ describe("password grant", () => {
 
   it.each([
     ["invalid_grant", 401, /API user or password/, /CONTABO_API_USER.*CONTABO_API_PASSWORD/],
-    ["invalid_client", 401, /refused the API client: invalid_client/, /CONTABO_CLIENT_ID and CONTABO_CLIENT_SECRET/],
+    [
+      "invalid_client",
+      401,
+      /refused the API client: invalid_client/,
+      /CONTABO_CLIENT_ID and CONTABO_CLIENT_SECRET/,
+    ],
     ["unauthorized_client", 401, /refused the API client: unauthorized_client/, /CONTABO_CLIENT_SECRET/],
     ["temporarily_unavailable", 503, /answered 503: temporarily_unavailable/, /try again later/],
   ])("turns %s into a message a user can act on", async (error, status, message, hint) => {
@@ -49,7 +58,10 @@ describe("password grant", () => {
 
   it("refuses a 200 without access_token", async () => {
     const agent = mockAgent();
-    agent.get(AUTH_ORIGIN).intercept({ path: TOKEN_PATH, method: "POST" }).reply(200, { token: "x" }, JSON_HEADERS);
+    agent
+      .get(AUTH_ORIGIN)
+      .intercept({ path: TOKEN_PATH, method: "POST" })
+      .reply(200, { token: "x" }, JSON_HEADERS);
     await expect(passwordGrant(agent).getToken()).rejects.toThrow(/without a usable access_token/);
   });
 
@@ -58,7 +70,9 @@ describe("password grant", () => {
     agent
       .get(AUTH_ORIGIN)
       .intercept({ path: TOKEN_PATH, method: "POST" })
-      .replyWithError(Object.assign(new Error("getaddrinfo ENOTFOUND auth.contabo.com"), { code: "ENOTFOUND" }));
+      .replyWithError(
+        Object.assign(new Error("getaddrinfo ENOTFOUND auth.contabo.com"), { code: "ENOTFOUND" }),
+      );
     const failure = await passwordGrant(agent)
       .getToken()
       .catch((e: unknown) => e);
@@ -73,14 +87,19 @@ describe("password grant", () => {
     agent
       .get(AUTH_ORIGIN)
       .intercept({ path: TOKEN_PATH, method: "POST" })
-      .reply((options) => {
+      .reply<object>((options) => {
         const grant = new URLSearchParams(String(options.body)).get("grant_type") ?? "";
         grants.push(grant);
         return grant === "refresh_token"
           ? { statusCode: 400, data: { error: "invalid_grant" }, responseOptions: JSON_HEADERS }
           : {
               statusCode: 200,
-              data: { access_token: `a${grants.length}`, expires_in: 60, refresh_token: "r", refresh_expires_in: 600 },
+              data: {
+                access_token: `a${grants.length}`,
+                expires_in: 60,
+                refresh_token: "r",
+                refresh_expires_in: 600,
+              },
               responseOptions: JSON_HEADERS,
             };
       })

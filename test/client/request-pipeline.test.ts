@@ -59,7 +59,11 @@ describe("request pipeline: headers and paths", () => {
       .intercept({ path: (path) => path.startsWith("/v1/users"), method: "GET" })
       .reply((options) => {
         paths.push(options.path);
-        return { statusCode: 404, data: { statusCode: 404, message: "not found" }, responseOptions: JSON_HEADERS };
+        return {
+          statusCode: 404,
+          data: { statusCode: 404, message: "not found" },
+          responseOptions: JSON_HEADERS,
+        };
       })
       .times(2);
     const { api } = pipelineWith(agent);
@@ -83,12 +87,20 @@ describe("request pipeline: headers and paths", () => {
         contentType = headerOf(options.headers, "content-type");
         return {
           statusCode: 201,
-          data: { data: [{ tenantId: "DE", customerId: "54321", userId: USER_ID }], _links: { self: "/v1/users/x" } },
+          data: {
+            data: [{ tenantId: "DE", customerId: "54321", userId: USER_ID }],
+            _links: { self: "/v1/users/x" },
+          },
           responseOptions: JSON_HEADERS,
         };
       });
     const { api } = pipelineWith(agent);
-    const created = await api.createUser({ email: "a@example.com", enabled: true, totp: false, locale: "en" });
+    const created = await api.createUser({
+      email: "a@example.com",
+      enabled: true,
+      totp: false,
+      locale: "en",
+    });
     expect(created.status).toBe(201);
     expect(created.body.data[0]?.userId).toBe(USER_ID);
     expect(body).toEqual({ email: "a@example.com", enabled: true, totp: false, locale: "en" });
@@ -99,7 +111,10 @@ describe("request pipeline: headers and paths", () => {
 describe("request pipeline: responses", () => {
   it("accepts 204 with no body", async () => {
     const agent = mockAgent();
-    agent.get(API_ORIGIN).intercept({ path: `/v1/users/${USER_ID}`, method: "DELETE" }).reply(204, "");
+    agent
+      .get(API_ORIGIN)
+      .intercept({ path: `/v1/users/${USER_ID}`, method: "DELETE" })
+      .reply(204, "");
     const { api } = pipelineWith(agent);
     const result = await api.deleteUser(USER_ID);
     expect(result.status).toBe(204);
@@ -112,7 +127,9 @@ describe("request pipeline: responses", () => {
     pool
       .intercept({ path: `/v1/users/${USER_ID}`, method: "GET" })
       .reply(200, userEnvelope({ email: 42 }), JSON_HEADERS);
-    pool.intercept({ path: "/v1/users", method: "GET" }).reply(200, { data: [], _links: { self: "/v1/users" } }, JSON_HEADERS);
+    pool
+      .intercept({ path: "/v1/users", method: "GET" })
+      .reply(200, { data: [], _links: { self: "/v1/users" } }, JSON_HEADERS);
     const { api } = pipelineWith(agent);
 
     const error = await api.retrieveUser(USER_ID).catch((e: unknown) => e);
@@ -127,7 +144,10 @@ describe("request pipeline: responses", () => {
 
   it("reports a body that is not JSON without crashing", async () => {
     const agent = mockAgent();
-    agent.get(API_ORIGIN).intercept({ path: "/v1/users/client", method: "GET" }).reply(200, "<html>oops</html>");
+    agent
+      .get(API_ORIGIN)
+      .intercept({ path: "/v1/users/client", method: "GET" })
+      .reply(200, "<html>oops</html>");
     const { api } = pipelineWith(agent);
     await expect(api.retrieveUserClient()).rejects.toThrow(/not valid JSON/);
   });
@@ -166,7 +186,11 @@ describe("request pipeline: responses", () => {
     agent
       .get(API_ORIGIN)
       .intercept({ path: `/v1/users/${USER_ID}`, method: "PATCH" })
-      .reply(400, { statusCode: 400, message: ["email must be an email", "locale must be valid"] }, JSON_HEADERS);
+      .reply(
+        400,
+        { statusCode: 400, message: ["email must be an email", "locale must be valid"] },
+        JSON_HEADERS,
+      );
     const { api } = pipelineWith(agent);
     await expect(api.updateUser(USER_ID, { email: "x" })).rejects.toThrow(
       "email must be an email; locale must be valid",
@@ -225,13 +249,14 @@ describe("request pipeline: retries", () => {
     pool
       .intercept({ path: "/v1/users/client", method: "GET" })
       .reply(429, { statusCode: 429, message: "slow down" }, { headers: { "retry-after": "1" } });
-    pool
-      .intercept({ path: "/v1/users/client", method: "GET" })
-      .reply(
-        200,
-        { data: [{ tenantId: "DE", customerId: "1", id: "x", clientId: "DE-1", secret: "s" }], _links: { self: "x" } },
-        JSON_HEADERS,
-      );
+    pool.intercept({ path: "/v1/users/client", method: "GET" }).reply(
+      200,
+      {
+        data: [{ tenantId: "DE", customerId: "1", id: "x", clientId: "DE-1", secret: "s" }],
+        _links: { self: "x" },
+      },
+      JSON_HEADERS,
+    );
     const { api } = pipelineWith(agent);
     const started = Date.now();
     await api.retrieveUserClient();
@@ -307,11 +332,15 @@ describe("request pipeline: authentication and cancellation", () => {
     agent
       .get(API_ORIGIN)
       .intercept({ path: `/v1/users/${USER_ID}`, method: "PATCH" })
-      .reply((options) => {
+      .reply<object>((options) => {
         const authorization = headerOf(options.headers, "authorization");
         seen.push(authorization);
         return authorization === "Bearer token-1"
-          ? { statusCode: 401, data: { statusCode: 401, message: "Unauthorized" }, responseOptions: JSON_HEADERS }
+          ? {
+              statusCode: 401,
+              data: { statusCode: 401, message: "Unauthorized" },
+              responseOptions: JSON_HEADERS,
+            }
           : { statusCode: 200, data: { _links: { self: "x" } }, responseOptions: JSON_HEADERS };
       })
       .times(2);
@@ -375,6 +404,8 @@ describe("request pipeline: authentication and cancellation", () => {
     const { api } = pipelineWith(agent, { callBudgetMs: 100 });
     const error = await api.retrieveUserClient().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContaboNetworkError);
-    expect((error as Error).message).toBe("No answer to GET /v1/users/client: gave up after 0.1 s (the call's time budget)");
+    expect((error as Error).message).toBe(
+      "No answer to GET /v1/users/client: gave up after 0.1 s (the call's time budget)",
+    );
   });
 });

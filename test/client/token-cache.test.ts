@@ -11,7 +11,9 @@ describe("token cache against the sandbox (real HTTP)", () => {
 
     await api.retrieveUserClient();
     await api.retrieveUserList({});
-    expect(tokenRequests(sandbox).map((r) => (r.body as { grant_type: string }).grant_type)).toEqual(["password"]);
+    expect(tokenRequests(sandbox).map((r) => (r.body as { grant_type: string }).grant_type)).toEqual([
+      "password",
+    ]);
 
     clock += 55_000; // inside the renewal margin (10% of 60 s): renewed before the API could refuse it
     await api.retrieveUserClient();
@@ -45,7 +47,9 @@ describe("token cache against the sandbox (real HTTP)", () => {
     expect(result.status).toBe(200);
     expect(apiRequests(sandbox).map((r) => r.status)).toEqual([200, 401, 200]);
     // The session ended, so the refresh token is refused too and the client logs in again.
-    expect(tokenRequests(sandbox).map((r) => [(r.body as { grant_type: string }).grant_type, r.status])).toEqual([
+    expect(
+      tokenRequests(sandbox).map((r) => [(r.body as { grant_type: string }).grant_type, r.status]),
+    ).toEqual([
       ["password", 200],
       ["refresh_token", 400],
       ["password", 200],
@@ -102,7 +106,9 @@ describe("token cache against the sandbox (real HTTP)", () => {
     expect(tokens.mode).toBe("missing-credentials");
     const error = await api.retrieveUserClient().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContaboConfigError);
-    expect((error as Error).message).toContain("CONTABO_CLIENT_SECRET, CONTABO_API_USER, CONTABO_API_PASSWORD");
+    expect((error as Error).message).toContain(
+      "CONTABO_CLIENT_SECRET, CONTABO_API_USER, CONTABO_API_PASSWORD",
+    );
     expect((error as ContaboConfigError).hint).toContain("--sandbox");
     expect(sandbox.requestLog).toHaveLength(0);
   });

@@ -11,19 +11,29 @@ import {
 
 describe("service URLs", () => {
   it("accepts https anywhere and http only on loopback", () => {
-    expect(parseServiceUrl("https://api.contabo.com", "CONTABO_API_URL").origin).toBe("https://api.contabo.com");
-    for (const url of ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:3000", "http://127.3.2.1"]) {
+    expect(parseServiceUrl("https://api.contabo.com", "CONTABO_API_URL").origin).toBe(
+      "https://api.contabo.com",
+    );
+    for (const url of [
+      "http://127.0.0.1:8080",
+      "http://localhost:1",
+      "http://[::1]:3000",
+      "http://127.3.2.1",
+    ]) {
       expect(parseServiceUrl(url, "CONTABO_API_URL").protocol).toBe("http:");
     }
   });
 
-  it.each(["http://api.contabo.com", "http://10.0.0.1", "ftp://127.0.0.1", "not a url", "http://127.0.0.1.evil.com"])(
-    "refuses %s with a clear error",
-    (url) => {
-      expect(() => parseServiceUrl(url, "CONTABO_API_URL")).toThrow(ContaboConfigError);
-      expect(() => parseServiceUrl(url, "CONTABO_API_URL")).toThrow(/CONTABO_API_URL/);
-    },
-  );
+  it.each([
+    "http://api.contabo.com",
+    "http://10.0.0.1",
+    "ftp://127.0.0.1",
+    "not a url",
+    "http://127.0.0.1.evil.com",
+  ])("refuses %s with a clear error", (url) => {
+    expect(() => parseServiceUrl(url, "CONTABO_API_URL")).toThrow(ContaboConfigError);
+    expect(() => parseServiceUrl(url, "CONTABO_API_URL")).toThrow(/CONTABO_API_URL/);
+  });
 
   it("keeps a base path prefix", () => {
     expect(joinUrl(new URL("https://proxy.example.com/contabo/"), "/v1/users").href).toBe(
@@ -65,9 +75,9 @@ describe("retry policy", () => {
 
   it("knows which failures happen before anything is sent", () => {
     expect(failedBeforeSending(Object.assign(new Error("x"), { code: "ECONNREFUSED" }))).toBe(true);
-    expect(failedBeforeSending(new Error("x", { cause: Object.assign(new Error("y"), { code: "ECONNREFUSED" }) }))).toBe(
-      true,
-    );
+    expect(
+      failedBeforeSending(new Error("x", { cause: Object.assign(new Error("y"), { code: "ECONNREFUSED" }) })),
+    ).toBe(true);
     expect(failedBeforeSending(Object.assign(new Error("x"), { code: "ECONNRESET" }))).toBe(false);
     expect(failedBeforeSending(Object.assign(new Error("x"), { code: "UND_ERR_SOCKET" }))).toBe(false);
     expect(failedBeforeSending("nope")).toBe(false);

@@ -34,7 +34,11 @@ export async function callTool<T = Record<string, unknown>>(
 }
 
 /** Calls a tool that must fail; returns the error text. */
-export async function callToolError(client: Client, name: string, args: Record<string, unknown> = {}): Promise<string> {
+export async function callToolError(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<string> {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
   if (!result.isError) expect.fail(`${name} succeeded but should have failed: ${textOf(result)}`);
   return textOf(result);

@@ -16,7 +16,9 @@ describe("sandbox: token endpoint", () => {
     expect(response.status).toBe(200);
     const body = response.json as Record<string, unknown>;
     expect(body).toMatchObject({ expires_in: 120, refresh_expires_in: 900, token_type: "Bearer" });
-    const claims = JSON.parse(Buffer.from(String(body.access_token).split(".")[1] ?? "", "base64url").toString());
+    const claims = JSON.parse(
+      Buffer.from(String(body.access_token).split(".")[1] ?? "", "base64url").toString(),
+    );
     const owner = [...sandbox.state.users.values()].find((u) => u.owner);
     expect(claims).toMatchObject({ sub: owner?.userId, tenantId: "DE", customerId: "54321" });
   });
@@ -32,10 +34,17 @@ describe("sandbox: token endpoint", () => {
       password: "x",
     });
     expect(wrongPassword.status).toBe(401);
-    expect(wrongPassword.json).toEqual({ error: "invalid_grant", error_description: "Invalid user credentials" });
+    expect(wrongPassword.json).toEqual({
+      error: "invalid_grant",
+      error_description: "Invalid user credentials",
+    });
     const wrongClient = await tokenGrant(sandbox, { ...base, client_secret: "x", grant_type: "password" });
     expect(wrongClient.json).toMatchObject({ error: "unauthorized_client" });
-    const badRefresh = await tokenGrant(sandbox, { ...base, grant_type: "refresh_token", refresh_token: "abc" });
+    const badRefresh = await tokenGrant(sandbox, {
+      ...base,
+      grant_type: "refresh_token",
+      refresh_token: "abc",
+    });
     expect(badRefresh.status).toBe(400);
     expect(badRefresh.json).toMatchObject({ error: "invalid_grant" });
     const unknownGrant = await tokenGrant(sandbox, { ...base, grant_type: "client_credentials" });
@@ -47,11 +56,24 @@ describe("sandbox: token endpoint", () => {
     const login = sandbox.login();
     const base = { client_id: login.clientId, client_secret: login.clientSecret };
     const first = (
-      await tokenGrant(sandbox, { ...base, grant_type: "password", username: login.username, password: login.password })
+      await tokenGrant(sandbox, {
+        ...base,
+        grant_type: "password",
+        username: login.username,
+        password: login.password,
+      })
     ).json as { access_token: string; refresh_token: string };
-    const refreshed = await tokenGrant(sandbox, { ...base, grant_type: "refresh_token", refresh_token: first.refresh_token });
+    const refreshed = await tokenGrant(sandbox, {
+      ...base,
+      grant_type: "refresh_token",
+      refresh_token: first.refresh_token,
+    });
     expect(refreshed.status).toBe(200);
-    const misuse = await tokenGrant(sandbox, { ...base, grant_type: "refresh_token", refresh_token: first.access_token });
+    const misuse = await tokenGrant(sandbox, {
+      ...base,
+      grant_type: "refresh_token",
+      refresh_token: first.access_token,
+    });
     expect(misuse.status).toBe(400);
   });
 
@@ -80,10 +102,16 @@ describe("sandbox: what every request must carry", () => {
   it("requires x-request-id matching the spec's pattern, in either case", async () => {
     const sandbox = await useSandbox();
     const token = await accessToken(sandbox);
-    const missing = await call(sandbox, token, "GET", "/v1/users", { headers: { "x-request-id": undefined } });
+    const missing = await call(sandbox, token, "GET", "/v1/users", {
+      headers: { "x-request-id": undefined },
+    });
     expect(missing.status).toBe(400);
     expect(missing.json).toEqual({ statusCode: 400, message: "x-request-id header is required" });
-    for (const bad of ["abc", "04e0f898-37b4-68bc-a794-1a57abe6aa31", "04e0f898-37b4-48bc-c794-1a57abe6aa31"]) {
+    for (const bad of [
+      "abc",
+      "04e0f898-37b4-68bc-a794-1a57abe6aa31",
+      "04e0f898-37b4-48bc-c794-1a57abe6aa31",
+    ]) {
       const response = await call(sandbox, token, "GET", "/v1/users", { headers: { "x-request-id": bad } });
       expect(response.status).toBe(400);
     }

@@ -23,7 +23,9 @@ describe("sandbox: API client", () => {
     const before = findClientResponseSchema.parse((await api("GET", "/v1/users/client")).json);
     expect(before.data[0]).toMatchObject({ tenantId: "DE", customerId: "54321", clientId: "DE-54321" });
     expect(before._links).toEqual({ self: "/v1/users/client" });
-    const rotated = generateClientSecretResponseSchema.parse((await api("PUT", "/v1/users/client/secret")).json);
+    const rotated = generateClientSecretResponseSchema.parse(
+      (await api("PUT", "/v1/users/client/secret")).json,
+    );
     expect(rotated.data[0]?.secret).not.toBe(before.data[0]?.secret);
     expect(rotated.data[0]?.secret).toBe(sandbox.login().clientSecret);
     expect((await api("POST", "/v1/users/client/secret")).status).toBe(405);
@@ -39,10 +41,14 @@ describe("sandbox: object storage credentials", () => {
     expect(all._pagination).toEqual({ page: 1, size: 10, totalElements: 2, totalPages: 1 });
     expect(all._links.self).toBe(`${base}?page=1&size=10`);
     expect(all.data.every((c) => Number.isInteger(c.credentialId))).toBe(true);
-    const eu = listCredentialResponseSchema.parse((await api("GET", `${base}?regionName=European%20Union`)).json);
+    const eu = listCredentialResponseSchema.parse(
+      (await api("GET", `${base}?regionName=European%20Union`)).json,
+    );
     expect(eu.data.map((c) => c.region)).toEqual(["European Union"]);
     const storageId = sandbox.state.storages[1]?.objectStorageId;
-    const byStorage = listCredentialResponseSchema.parse((await api("GET", `${base}?objectStorageId=${storageId}`)).json);
+    const byStorage = listCredentialResponseSchema.parse(
+      (await api("GET", `${base}?objectStorageId=${storageId}`)).json,
+    );
     expect(byStorage.data.map((c) => c.displayName)).toEqual(["Media US"]);
     const byName = listCredentialResponseSchema.parse((await api("GET", `${base}?displayName=backups`)).json);
     expect(byName.data.map((c) => c.displayName)).toEqual(["Backups EU"]);
@@ -82,7 +88,9 @@ describe("sandbox: roles", () => {
     const { api } = await setup();
     const all = listRoleResponseSchema.parse((await api("GET", "/v1/roles?size=100")).json);
     expect(new Set(all.data.map((r) => r.type))).toEqual(new Set(["default", "custom"]));
-    expect(all.data.some((r) => (r.permissions ?? []).some((p) => (p.resources ?? []).length > 0))).toBe(true);
+    expect(all.data.some((r) => (r.permissions ?? []).some((p) => (p.resources ?? []).length > 0))).toBe(
+      true,
+    );
     const custom = listRoleResponseSchema.parse((await api("GET", "/v1/roles?type=custom")).json);
     expect(custom.data.every((r) => r.type === "custom")).toBe(true);
     const billing = listRoleResponseSchema.parse((await api("GET", "/v1/roles?name=bill")).json);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { listUserResponseSchema } from "../../src/spec/users.js";
 import { SEEDED_USER_COUNT } from "../../src/sandbox/seed.js";
+import { listUserResponseSchema } from "../../src/spec/users.js";
 import { useSandbox } from "../helpers/sandbox.js";
 import { accessToken, call } from "./raw-http.js";
 
@@ -26,7 +26,10 @@ describe("sandbox: users", () => {
     }
     expect(new Set(users.map((u) => u.locale)).size).toBeGreaterThanOrEqual(5);
     expect(new Set(users.flatMap((u) => u.roleIds)).size).toBeGreaterThanOrEqual(4);
-    expect(sandbox.state.storages.map((s) => s.region)).toEqual(["European Union", "United States (Central)"]);
+    expect(sandbox.state.storages.map((s) => s.region)).toEqual([
+      "European Union",
+      "United States (Central)",
+    ]);
   });
 
   it("lists users in the spec's envelope with _pagination and _links", async () => {
@@ -44,7 +47,9 @@ describe("sandbox: users", () => {
     });
     const emails = body.data.map((u) => u.email);
     expect(emails).toEqual([...emails].sort((a, b) => a.localeCompare(b)));
-    expect(body.data[0]?.roles.every((r) => typeof r.roleId === "number" && typeof r.name === "string")).toBe(true);
+    expect(body.data[0]?.roles.every((r) => typeof r.roleId === "number" && typeof r.name === "string")).toBe(
+      true,
+    );
   });
 
   it("defaults to page 1 of 10, clamps size at 100, and answers an empty page past the end", async () => {
@@ -62,7 +67,9 @@ describe("sandbox: users", () => {
     const { api, sandbox } = await setup();
     const owners = listUserResponseSchema.parse((await api("GET", "/v1/users?owner=true")).json);
     expect(owners.data.map((u) => u.email)).toEqual([sandbox.login().username]);
-    const disabled = listUserResponseSchema.parse((await api("GET", "/v1/users?enabled=false&size=100")).json);
+    const disabled = listUserResponseSchema.parse(
+      (await api("GET", "/v1/users?enabled=false&size=100")).json,
+    );
     expect(disabled.data.length).toBeGreaterThan(0);
     expect(disabled.data.every((u) => !u.enabled)).toBe(true);
     const matching = listUserResponseSchema.parse((await api("GET", "/v1/users?email=SCHMIDT")).json);
@@ -150,14 +157,20 @@ describe("sandbox: users", () => {
     const { api } = await setup();
     const response = await api("POST", "/v1/users", { ...NEW_USER, email: "ANNA.SCHMIDT@example.com" });
     expect(response.status).toBe(409);
-    expect(response.json).toEqual({ statusCode: 409, message: "User with email ANNA.SCHMIDT@example.com already exists" });
+    expect(response.json).toEqual({
+      statusCode: 409,
+      message: "User with email ANNA.SCHMIDT@example.com already exists",
+    });
   });
 
   it("updates partially and answers only _links; a new e-mail must be verified again", async () => {
     const { api, sandbox } = await setup();
     const user = [...sandbox.state.users.values()].find((u) => !u.owner && u.emailVerified);
     const before = { ...user };
-    const response = await api("PATCH", `/v1/users/${user?.userId}`, { email: "changed@example.com", roles: [] });
+    const response = await api("PATCH", `/v1/users/${user?.userId}`, {
+      email: "changed@example.com",
+      roles: [],
+    });
     expect(response.status).toBe(200);
     expect(response.json).toEqual({ _links: { self: `/v1/users/${user?.userId}` } });
     const after = sandbox.state.users.get(user?.userId ?? "");
@@ -189,13 +202,19 @@ describe("sandbox: users", () => {
     expect([...sandbox.state.credentials.values()].some((c) => c.userId === user?.userId)).toBe(false);
     const again = await api("DELETE", `/v1/users/${user?.userId}`);
     expect(again.status).toBe(404);
-    expect(again.json).toEqual({ statusCode: 404, message: `Entry User not found by userId ${user?.userId}` });
+    expect(again.json).toEqual({
+      statusCode: 404,
+      message: `Entry User not found by userId ${user?.userId}`,
+    });
   });
 
   it("sends the e-mails of reset-password and resend-email-verification with 204", async () => {
     const { api, sandbox } = await setup();
     const user = [...sandbox.state.users.values()].find((u) => !u.emailVerified);
-    const reset = await api("POST", `/v1/users/${user?.userId}/reset-password?redirectUrl=https%3A%2F%2Fexample.com`);
+    const reset = await api(
+      "POST",
+      `/v1/users/${user?.userId}/reset-password?redirectUrl=https%3A%2F%2Fexample.com`,
+    );
     expect(reset.status).toBe(204);
     const verify = await api("POST", `/v1/users/${user?.userId}/resend-email-verification`);
     expect(verify.status).toBe(204);
@@ -203,7 +222,9 @@ describe("sandbox: users", () => {
       { kind: "reset-password", to: user?.email, redirectUrl: "https://example.com" },
       { kind: "email-verification", to: user?.email, redirectUrl: undefined },
     ]);
-    expect((await api("POST", "/v1/users/00000000-0000-4000-8000-000000000000/reset-password")).status).toBe(404);
+    expect((await api("POST", "/v1/users/00000000-0000-4000-8000-000000000000/reset-password")).status).toBe(
+      404,
+    );
   });
 
   it("does not let an encoded path reach another route", async () => {

@@ -21,7 +21,10 @@ describe("API client tools", () => {
   it("generate_client_secret rotates the secret, and the server keeps working with the new one", async () => {
     const { client, sandbox } = await connectToSandbox();
     const before = sandbox.state.apiClient.secret;
-    const result = await callTool<{ client: { secret: string }; effect: string }>(client, "generate_client_secret");
+    const result = await callTool<{ client: { secret: string }; effect: string }>(
+      client,
+      "generate_client_secret",
+    );
     expect(result.client.secret).not.toBe(before);
     expect(result.client.secret).toBe(sandbox.state.apiClient.secret);
     expect(result.effect).toContain("old one no longer works");

@@ -33,25 +33,52 @@ const INVALID: Array<[string, Record<string, unknown>, string]> = [
   ["update_user", { userId: USER, lastName: "y".repeat(256) }, "lastName"],
   ["update_user", { userId: USER, roles: [0] }, "roles"],
   ["delete_user", { userId: "1 OR 1=1" }, "userId must be a UUID"],
-  ["reset_password", { userId: USER, redirectUrl: "javascript:alert(1)" }, "redirectUrl must be an http(s) URL"],
+  [
+    "reset_password",
+    { userId: USER, redirectUrl: "javascript:alert(1)" },
+    "redirectUrl must be an http(s) URL",
+  ],
   ["resend_email_verification", { userId: "abc" }, "userId must be a UUID"],
   ["retrieve_user_client", { anything: true }, 'Unrecognized key: "anything"'],
   ["generate_client_secret", { confirm: true }, 'Unrecognized key: "confirm"'],
-  ["list_object_storage_credentials", { userId: USER, objectStorageId: "../x" }, "objectStorageId must be a UUID"],
+  [
+    "list_object_storage_credentials",
+    { userId: USER, objectStorageId: "../x" },
+    "objectStorageId must be a UUID",
+  ],
   ["list_object_storage_credentials", { userId: USER, regionName: "" }, "regionName"],
-  ["get_object_storage_credentials", { userId: USER, objectStorageId: STORAGE, credentialId: "12" }, "credentialId"],
-  ["get_object_storage_credentials", { userId: USER, objectStorageId: STORAGE, credentialId: 1.5 }, "credentialId"],
-  ["get_object_storage_credentials", { userId: USER, objectStorageId: STORAGE, credentialId: -1 }, "credentialId"],
-  ["regenerate_object_storage_credentials", { userId: USER, objectStorageId: "..", credentialId: 1 }, "objectStorageId"],
+  [
+    "get_object_storage_credentials",
+    { userId: USER, objectStorageId: STORAGE, credentialId: "12" },
+    "credentialId",
+  ],
+  [
+    "get_object_storage_credentials",
+    { userId: USER, objectStorageId: STORAGE, credentialId: 1.5 },
+    "credentialId",
+  ],
+  [
+    "get_object_storage_credentials",
+    { userId: USER, objectStorageId: STORAGE, credentialId: -1 },
+    "credentialId",
+  ],
+  [
+    "regenerate_object_storage_credentials",
+    { userId: USER, objectStorageId: "..", credentialId: 1 },
+    "objectStorageId",
+  ],
   ["regenerate_object_storage_credentials", { userId: USER, objectStorageId: STORAGE }, "credentialId"],
 ];
 
 describe("input validation", () => {
-  it.each(INVALID)("%s refuses %j, naming the problem, without calling the API", async (tool, args, expected) => {
-    const { client, sandbox } = await connectToSandbox();
-    const text = await callToolError(client, tool, args);
-    expect(text).toContain("Input validation error");
-    expect(text).toContain(expected);
-    expect(apiRequests(sandbox)).toHaveLength(0);
-  });
+  it.each(INVALID)(
+    "%s refuses %j, naming the problem, without calling the API",
+    async (tool, args, expected) => {
+      const { client, sandbox } = await connectToSandbox();
+      const text = await callToolError(client, tool, args);
+      expect(text).toContain("Input validation error");
+      expect(text).toContain(expected);
+      expect(apiRequests(sandbox)).toHaveLength(0);
+    },
+  );
 });

@@ -17,13 +17,21 @@ describe("object storage credential tools", () => {
     const [first] = list.credentials;
     if (!first) throw new Error("no credential");
 
-    const filtered = await callTool<{ credentials: Credential[] }>(client, "list_object_storage_credentials", {
-      userId: user?.userId,
-      regionName: "United States (Central)",
-    });
+    const filtered = await callTool<{ credentials: Credential[] }>(
+      client,
+      "list_object_storage_credentials",
+      {
+        userId: user?.userId,
+        regionName: "United States (Central)",
+      },
+    );
     expect(filtered.credentials.map((c) => c.region)).toEqual(["United States (Central)"]);
 
-    const address = { userId: user?.userId, objectStorageId: first.objectStorageId, credentialId: first.credentialId };
+    const address = {
+      userId: user?.userId,
+      objectStorageId: first.objectStorageId,
+      credentialId: first.credentialId,
+    };
     const got = await callTool<{ credential: Credential }>(client, "get_object_storage_credentials", address);
     expect(got.credential).toEqual(first);
 

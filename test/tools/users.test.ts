@@ -14,7 +14,11 @@ interface UserList {
 describe("user tools", () => {
   it("retrieve_user_list pages, filters and sorts, with the request id of the upstream call", async () => {
     const { client, sandbox } = await connectToSandbox();
-    const page = await callTool<UserList>(client, "retrieve_user_list", { size: 5, page: 2, orderBy: ["email:desc"] });
+    const page = await callTool<UserList>(client, "retrieve_user_list", {
+      size: 5,
+      page: 2,
+      orderBy: ["email:desc"],
+    });
     expect(page.pagination).toEqual({ page: 2, size: 5, totalElements: 25, totalPages: 5 });
     expect(page.users).toHaveLength(5);
     const emails = page.users.map((u) => u.email);
@@ -22,25 +26,30 @@ describe("user tools", () => {
     expect(page.requestId).toBe(apiRequests(sandbox).at(-1)?.requestId);
     expect(apiRequests(sandbox).at(-1)?.query).toBe("?page=2&size=5&orderBy=email%3Adesc");
 
-    const owners = await callTool<UserList>(client, "retrieve_user_list", { owner: true, enabled: true, email: "anna" });
+    const owners = await callTool<UserList>(client, "retrieve_user_list", {
+      owner: true,
+      enabled: true,
+      email: "anna",
+    });
     expect(owners.users.map((u) => u.email)).toEqual(["anna.schmidt@example.com"]);
   });
 
   it("create_user, retrieve_user, update_user and delete_user work end to end", async () => {
     const { client, sandbox } = await connectToSandbox();
-    const created = await callTool<{ userId: string; tenantId: string; customerId: string; requestId: string }>(
-      client,
-      "create_user",
-      {
-        email: "jane.doe@example.com",
-        firstName: "Jane",
-        lastName: "Doe",
-        enabled: true,
-        totp: true,
-        locale: "pt-BR",
-        roles: [3],
-      },
-    );
+    const created = await callTool<{
+      userId: string;
+      tenantId: string;
+      customerId: string;
+      requestId: string;
+    }>(client, "create_user", {
+      email: "jane.doe@example.com",
+      firstName: "Jane",
+      lastName: "Doe",
+      enabled: true,
+      totp: true,
+      locale: "pt-BR",
+      roles: [3],
+    });
     expect(created).toMatchObject({ tenantId: "DE", customerId: "54321" });
     expect(created.userId).toMatch(UUID);
     expect(apiRequests(sandbox).at(-1)?.body).toEqual({
@@ -54,13 +63,29 @@ describe("user tools", () => {
     });
 
     const { user } = await callTool<{ user: User }>(client, "retrieve_user", { userId: created.userId });
-    expect(user).toMatchObject({ email: "jane.doe@example.com", locale: "pt-BR", emailVerified: false, owner: false });
+    expect(user).toMatchObject({
+      email: "jane.doe@example.com",
+      locale: "pt-BR",
+      emailVerified: false,
+      owner: false,
+    });
     expect(user.roles.map((r) => r.name)).toEqual(["Read only"]);
 
-    const updated = await callTool(client, "update_user", { userId: created.userId, enabled: false, roles: [101, 102] });
+    const updated = await callTool(client, "update_user", {
+      userId: created.userId,
+      enabled: false,
+      roles: [101, 102],
+    });
     expect(updated).toMatchObject({ ok: true, userId: created.userId, updated: ["enabled", "roles"] });
-    expect(apiRequests(sandbox).at(-1)).toMatchObject({ method: "PATCH", body: { enabled: false, roles: [101, 102] } });
-    expect(sandbox.state.users.get(created.userId)).toMatchObject({ enabled: false, roleIds: [101, 102], locale: "pt-BR" });
+    expect(apiRequests(sandbox).at(-1)).toMatchObject({
+      method: "PATCH",
+      body: { enabled: false, roles: [101, 102] },
+    });
+    expect(sandbox.state.users.get(created.userId)).toMatchObject({
+      enabled: false,
+      roleIds: [101, 102],
+      locale: "pt-BR",
+    });
 
     const deleted = await callTool(client, "delete_user", { userId: created.userId });
     expect(deleted).toMatchObject({ ok: true, userId: created.userId, effect: "The user was deleted." });

@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { readCommand, UsageError } from "../src/config.js";
+import { VERSION } from "../src/version.js";
+
+describe("command line and environment", () => {
+  it("serves the real API by default, with credentials from the environment", () => {
+    const command = readCommand([], {
+      CONTABO_CLIENT_ID: "id",
+      CONTABO_CLIENT_SECRET: "secret",
+      CONTABO_API_USER: "me@example.com",
+      CONTABO_API_PASSWORD: " ",
+    });
+    expect(command).toMatchObject({
+      kind: "serve",
+      sandbox: false,
+      logLevel: "info",
+      client: {
+        credentials: {
+          clientId: "id",
+          clientSecret: "secret",
+          username: "me@example.com",
+          password: undefined,
+        },
+      },
+    });
+  });
+
+  it("reads --sandbox, --log-level and the sandbox command", () => {
+    expect(readCommand(["--sandbox", "--log-level", "debug"], {})).toMatchObject({
+      kind: "serve",
+      sandbox: true,
+      logLevel: "debug",
+    });
+    expect(readCommand(["sandbox", "--port", "0", "--seed", "7"], { CONTABO_MCP_LOG_LEVEL: "warn" })).toEqual(
+      {
+        kind: "sandbox",
+        port: 0,
+        host: "127.0.0.1",
+        seed: 7,
+        logLevel: "warn",
+      },
+    );
+    expect(readCommand(["--help"], {})).toEqual({ kind: "help" });
+    expect(readCommand(["-v"], {})).toEqual({ kind: "version" });
+  });
+
+  it.each([
+    [["--nope"], /Unknown option/],
+    [["--log-level", "loud"], /log level must be/],
+    [["sandbox", "--port", "70000"], /--port must be a whole number/],
+    [["--port", "3000"], /belong to the sandbox command/],
+    [["serve"], /unknown command: serve/],
+  ])("refuses %j with a usage error", (argv, message) => {
+    expect(() => readCommand(argv, {})).toThrow(UsageError);
+    expect(() => readCommand(argv, {})).toThrow(message);
+  });
+
+  it("reports the package's version", () => {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    expect(VERSION).toBe(pkg.version);
+  });
+});

@@ -1,0 +1,130 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+
+const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+
+/** The environment without any CONTABO_* variable, so the developer's own settings cannot leak in. */
+function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !name.startsWith("CONTABO_")) env[name] = value;
+  }
+  return { ...env, ...extra };
+}
+
+async function connect(args: string[]): Promise<{ client: Client; stderr: string[] }> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, ...args],
+    env: cleanEnv(),
+    stderr: "pipe",
+  });
+  const stderr: string[] = [];
+  transport.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
+  const client = new Client({ name: "e2e", version: "1.0.0" });
+  await client.connect(transport);
+  afterEach(() => client.close());
+  return { client, stderr };
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once("exit", (code) => resolve(code));
+  });
+}
+
+describe("the built CLI over stdio", () => {
+  beforeAll(() => {
+    expect(existsSync(CLI), "run `npm run build` first (npm test does)").toBe(true);
+  });
+
+  it("serves every tool against the embedded sandbox", async () => {
+    const { client, stderr } = await connect(["--sandbox"]);
+    expect(client.getServerVersion()?.name).toBe("contabo-users-mcp");
+    const { tools } = await client.listTools();
+    expect(tools).toHaveLength(12);
+
+    const list = (await client.callTool({
+      name: "retrieve_user_list",
+      arguments: { size: 3 },
+    })) as CallToolResult;
+    expect(list.isError).toBeFalsy();
+    expect(list.structuredContent).toMatchObject({ pagination: { page: 1, size: 3, totalElements: 25 } });
+
+    const created = (await client.callTool({
+      name: "create_user",
+      arguments: { email: "e2e@example.com", enabled: true, totp: false, locale: "en" },
+    })) as CallToolResult;
+    const userId = (created.structuredContent as { userId: string }).userId;
+    const deleted = (await client.callTool({ name: "delete_user", arguments: { userId } })) as CallToolResult;
+    expect(deleted.structuredContent).toMatchObject({ ok: true, userId });
+
+    // Logs are JSON lines on stderr; stdout carried only MCP messages, or the client would have failed.
+    const lines = stderr.join("").trim().split("\n");
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(stderr.join("")).toContain("sandbox mode");
+  });
+
+  it("exits by itself when the client closes stdin", async () => {
+    const child = spawn(process.execPath, [CLI, "--sandbox"], {
+      env: cleanEnv(),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stderr = "";
+    await new Promise<void>((resolve) =>
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes("serving MCP")) resolve();
+      }),
+    );
+    child.stdin.end();
+    expect(await exited(child)).toBe(0);
+    // It left because stdin closed, not because something signalled it.
+    expect(stderr).toContain('"reason":"client disconnected"');
+  });
+
+  it("exits on SIGTERM, leaving nothing running", async () => {
+    const child = spawn(process.execPath, [CLI, "--sandbox"], {
+      env: cleanEnv(),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    await new Promise<void>((resolve) =>
+      child.stderr.on("data", (d: Buffer) => d.includes("serving MCP") && resolve()),
+    );
+    child.kill("SIGTERM");
+    expect(await exited(child)).toBe(0);
+  });
+
+  it("without credentials, lists tools and explains what to set on each call", async () => {
+    const { client, stderr } = await connect([]);
+    const { tools } = await client.listTools();
+    expect(tools).toHaveLength(12);
+    const result = (await client.callTool({ name: "retrieve_user_client", arguments: {} })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join("");
+    expect(text).toContain("No Contabo credentials are configured");
+    expect(text).toContain("CONTABO_CLIENT_ID");
+    expect(text).toContain("--sandbox");
+    expect(stderr.join("")).toContain("no Contabo credentials");
+  });
+
+  it("refuses a non-https API URL at start, with a clear message", async () => {
+    const child = spawn(process.execPath, [CLI], {
+      env: cleanEnv({ CONTABO_API_URL: "http://api.example.com" }),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    expect(await exited(child)).toBe(1);
+    expect(stderr).toContain("CONTABO_API_URL must use https");
+  });
+});

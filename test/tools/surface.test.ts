@@ -1,0 +1,76 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { UsersApi } from "../../src/client/users-api.js";
+import { renderToolTable, withToolTable } from "../../src/docs/tool-table.js";
+import { TOOLS } from "../../src/tools/registry.js";
+import { connectClient } from "../helpers/mcp.js";
+
+const unusedApi = {} as UsersApi;
+
+describe("the public tool surface", () => {
+  it("offers exactly the 12 Users API operations", async () => {
+    const client = await connectClient(unusedApi);
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(
+      [
+        "create_user",
+        "delete_user",
+        "generate_client_secret",
+        "get_object_storage_credentials",
+        "list_object_storage_credentials",
+        "regenerate_object_storage_credentials",
+        "resend_email_verification",
+        "reset_password",
+        "retrieve_user",
+        "retrieve_user_client",
+        "retrieve_user_list",
+        "update_user",
+      ].sort(),
+    );
+  });
+
+  it("annotates every tool deliberately", async () => {
+    const client = await connectClient(unusedApi);
+    const { tools } = await client.listTools();
+    const byName = Object.fromEntries(tools.map((t) => [t.name, t.annotations]));
+    const reads = [
+      "retrieve_user_list",
+      "retrieve_user",
+      "retrieve_user_client",
+      "list_object_storage_credentials",
+      "get_object_storage_credentials",
+    ];
+    const destructive = [
+      "delete_user",
+      "update_user",
+      "generate_client_secret",
+      "regenerate_object_storage_credentials",
+    ];
+    for (const tool of tools) {
+      const hints = byName[tool.name];
+      expect(hints?.title, tool.name).toBeTruthy();
+      expect(tool.title, tool.name).toBe(hints?.title);
+      expect(hints?.readOnlyHint, tool.name).toBe(reads.includes(tool.name));
+      expect(hints?.destructiveHint, tool.name).toBe(destructive.includes(tool.name));
+      expect(hints?.idempotentHint, tool.name).toBe(
+        reads.includes(tool.name) || ["delete_user", "update_user"].includes(tool.name),
+      );
+      expect(hints?.openWorldHint, tool.name).toBe(true);
+      expect(tool.outputSchema, tool.name).toBeDefined();
+      expect(tool.inputSchema.additionalProperties, tool.name).toBe(false);
+    }
+  });
+
+  it("matches the pinned snapshot of names, schemas and annotations", async () => {
+    const client = await connectClient(unusedApi);
+    const { tools } = await client.listTools();
+    // Regenerate on purpose only: `npx vitest run test/tools/surface.test.ts -u`, and review the diff.
+    await expect(`${JSON.stringify(tools, null, 2)}\n`).toMatchFileSnapshot("__snapshots__/tools-list.json");
+  });
+
+  it("the README's tool table is generated from the registry and up to date (npm run docs)", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    expect(readme).toContain(renderToolTable(TOOLS));
+    expect(withToolTable(readme, TOOLS)).toBe(readme);
+  });
+});
