@@ -128,3 +128,42 @@ describe("the built CLI over stdio", () => {
     expect(stderr).toContain("CONTABO_API_URL must use https");
   });
 });
+
+describe("the sandbox command", () => {
+  it("runs the simulator alone and prints how to point a client at it", async () => {
+    const child = spawn(process.execPath, [CLI, "sandbox", "--port", "0"], {
+      env: cleanEnv(),
+      stdio: "pipe",
+    });
+    afterEach(() => {
+      child.kill("SIGTERM");
+    });
+    let stderr = "";
+    await new Promise<void>((resolve) =>
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes("CONTABO_API_PASSWORD=")) resolve();
+      }),
+    );
+    const env = Object.fromEntries(
+      [...stderr.matchAll(/^\s+(CONTABO_[A-Z_]+)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+    );
+    expect(env.CONTABO_API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const { createContaboClient } = await import("../../src/client/index.js");
+    const contabo = createContaboClient({
+      apiUrl: env.CONTABO_API_URL,
+      authUrl: env.CONTABO_AUTH_URL,
+      credentials: {
+        clientId: env.CONTABO_CLIENT_ID,
+        clientSecret: env.CONTABO_CLIENT_SECRET,
+        username: env.CONTABO_API_USER,
+        password: env.CONTABO_API_PASSWORD,
+      },
+    });
+    const users = await contabo.api.retrieveUserList({ size: 1 });
+    expect(users.body._pagination.totalElements).toBe(25);
+    await contabo.close();
+    child.kill("SIGTERM");
+    expect(await exited(child)).toBe(0);
+  });
+});
