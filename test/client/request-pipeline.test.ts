@@ -1,3 +1,4 @@
+import type { MockAgent } from "undici";
 import { describe, expect, it } from "vitest";
 import { ContaboApiError, ContaboNetworkError, ContaboResponseError } from "../../src/client/errors.js";
 import { REQUEST_ID_PATTERN } from "../../src/spec/common.js";
@@ -12,6 +13,10 @@ import {
   TOKEN_PATH,
   userEnvelope,
 } from "./mock-api.js";
+
+/** The GET /v1/users/client route of the mocked API. */
+const clientRoute = (agent: MockAgent) =>
+  agent.get(API_ORIGIN).intercept({ path: "/v1/users/client", method: "GET" });
 
 const USER_ID = "6cdf5968-f9fe-4192-97c2-f349e813c5e8";
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -144,10 +149,7 @@ describe("request pipeline: responses", () => {
 
   it("reports a body that is not JSON without crashing", async () => {
     const agent = mockAgent();
-    agent
-      .get(API_ORIGIN)
-      .intercept({ path: "/v1/users/client", method: "GET" })
-      .reply(200, "<html>oops</html>");
+    clientRoute(agent).reply(200, "<html>oops</html>");
     const { api } = pipelineWith(agent);
     await expect(api.retrieveUserClient()).rejects.toThrow(/not valid JSON/);
   });
@@ -221,11 +223,7 @@ describe("request pipeline: retries", () => {
 
   it("gives up after maxAttempts and reports the last status", async () => {
     const agent = mockAgent();
-    agent
-      .get(API_ORIGIN)
-      .intercept({ path: "/v1/users/client", method: "GET" })
-      .reply(503, { statusCode: 503, message: "maintenance" }, JSON_HEADERS)
-      .times(4);
+    clientRoute(agent).reply(503, { statusCode: 503, message: "maintenance" }, JSON_HEADERS).times(4);
     const { api } = pipelineWith(agent);
     const error = await api.retrieveUserClient().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContaboApiError);
@@ -235,21 +233,19 @@ describe("request pipeline: retries", () => {
 
   it("does not retry a GET on 500 (not a transient status)", async () => {
     const agent = mockAgent();
-    agent
-      .get(API_ORIGIN)
-      .intercept({ path: "/v1/users/client", method: "GET" })
-      .reply(500, { statusCode: 500, message: "boom" }, JSON_HEADERS);
+    clientRoute(agent).reply(500, { statusCode: 500, message: "boom" }, JSON_HEADERS);
     const { api } = pipelineWith(agent);
     await expect(api.retrieveUserClient()).rejects.toMatchObject({ status: 500, apiMessage: "boom" });
   });
 
   it("honours Retry-After on 429", async () => {
     const agent = mockAgent();
-    const pool = agent.get(API_ORIGIN);
-    pool
-      .intercept({ path: "/v1/users/client", method: "GET" })
-      .reply(429, { statusCode: 429, message: "slow down" }, { headers: { "retry-after": "1" } });
-    pool.intercept({ path: "/v1/users/client", method: "GET" }).reply(
+    clientRoute(agent).reply(
+      429,
+      { statusCode: 429, message: "slow down" },
+      { headers: { "retry-after": "1" } },
+    );
+    clientRoute(agent).reply(
       200,
       {
         data: [{ tenantId: "DE", customerId: "1", id: "x", clientId: "DE-1", secret: "s" }],
@@ -265,10 +261,11 @@ describe("request pipeline: retries", () => {
 
   it("does not wait for a Retry-After longer than the policy allows, and says how long to wait", async () => {
     const agent = mockAgent();
-    agent
-      .get(API_ORIGIN)
-      .intercept({ path: "/v1/users/client", method: "GET" })
-      .reply(429, { statusCode: 429, message: "slow down" }, { headers: { "retry-after": "120" } });
+    clientRoute(agent).reply(
+      429,
+      { statusCode: 429, message: "slow down" },
+      { headers: { "retry-after": "120" } },
+    );
     const { api } = pipelineWith(agent);
     const error = (await api.retrieveUserClient().catch((e: unknown) => e)) as ContaboApiError;
     expect(error.status).toBe(429);
@@ -357,11 +354,7 @@ describe("request pipeline: authentication and cancellation", () => {
       .intercept({ path: TOKEN_PATH, method: "POST" })
       .reply(200, { access_token: "token", expires_in: 300 }, JSON_HEADERS)
       .times(2);
-    agent
-      .get(API_ORIGIN)
-      .intercept({ path: "/v1/users/client", method: "GET" })
-      .reply(401, { statusCode: 401, message: "Unauthorized" }, JSON_HEADERS)
-      .times(2);
+    clientRoute(agent).reply(401, { statusCode: 401, message: "Unauthorized" }, JSON_HEADERS).times(2);
     const { api } = pipelineWith(agent, { tokens: passwordGrant(agent) });
     const error = (await api.retrieveUserClient().catch((e: unknown) => e)) as ContaboApiError;
     expect(error.status).toBe(401);
@@ -371,19 +364,14 @@ describe("request pipeline: authentication and cancellation", () => {
 
   it("does not repeat a 401 with a static token, which cannot be renewed", async () => {
     const agent = mockAgent();
-    agent
-      .get(API_ORIGIN)
-      .intercept({ path: "/v1/users/client", method: "GET" })
-      .reply(401, { statusCode: 401, message: "Unauthorized" }, JSON_HEADERS);
+    clientRoute(agent).reply(401, { statusCode: 401, message: "Unauthorized" }, JSON_HEADERS);
     const { api } = pipelineWith(agent);
     await expect(api.retrieveUserClient()).rejects.toMatchObject({ status: 401 });
   });
 
   it("aborts the HTTP request when the caller's signal aborts", async () => {
     const agent = mockAgent();
-    agent
-      .get(API_ORIGIN)
-      .intercept({ path: "/v1/users/client", method: "GET" })
+    clientRoute(agent)
       .reply(200, { data: [], _links: { self: "x" } }, JSON_HEADERS)
       .delay(10_000);
     const { api } = pipelineWith(agent);
@@ -396,9 +384,7 @@ describe("request pipeline: authentication and cancellation", () => {
 
   it("gives up when the call's time budget runs out, with a clear error", async () => {
     const agent = mockAgent();
-    agent
-      .get(API_ORIGIN)
-      .intercept({ path: "/v1/users/client", method: "GET" })
+    clientRoute(agent)
       .reply(200, { data: [], _links: { self: "x" } }, JSON_HEADERS)
       .delay(10_000);
     const { api } = pipelineWith(agent, { callBudgetMs: 100 });

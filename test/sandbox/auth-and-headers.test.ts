@@ -1,18 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { useSandbox } from "../helpers/sandbox.js";
-import { accessToken, call, tokenGrant } from "./raw-http.js";
+import { accessToken, call, passwordGrantForm, tokenGrant } from "./raw-http.js";
 
 describe("sandbox: token endpoint", () => {
   it("issues JWT-shaped tokens whose sub is the caller's userId, with Keycloak's fields", async () => {
     const sandbox = await useSandbox({ accessTokenTtlSeconds: 120, refreshTokenTtlSeconds: 900 });
-    const login = sandbox.login();
-    const response = await tokenGrant(sandbox, {
-      grant_type: "password",
-      client_id: login.clientId,
-      client_secret: login.clientSecret,
-      username: login.username,
-      password: login.password,
-    });
+    const response = await tokenGrant(sandbox, passwordGrantForm(sandbox));
     expect(response.status).toBe(200);
     const body = response.json as Record<string, unknown>;
     expect(body).toMatchObject({ expires_in: 120, refresh_expires_in: 900, token_type: "Bearer" });

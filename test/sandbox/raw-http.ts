@@ -18,15 +18,20 @@ export async function tokenGrant(sandbox: Sandbox, fields: Record<string, string
   });
 }
 
-export async function accessToken(sandbox: Sandbox): Promise<string> {
+/** The form fields of a password grant with the sandbox's current login. */
+export function passwordGrantForm(sandbox: Sandbox): Record<string, string> {
   const login = sandbox.login();
-  const response = await tokenGrant(sandbox, {
+  return {
     grant_type: "password",
     client_id: login.clientId,
     client_secret: login.clientSecret,
     username: login.username,
     password: login.password,
-  });
+  };
+}
+
+export async function accessToken(sandbox: Sandbox): Promise<string> {
+  const response = await tokenGrant(sandbox, passwordGrantForm(sandbox));
   return (response.json as { access_token: string }).access_token;
 }
 
