@@ -1,5 +1,5 @@
 import { MockAgent } from "undici";
-import { afterEach } from "vitest";
+import { onTestFinished } from "vitest";
 import { PasswordGrantTokenProvider } from "../../src/client/password-grant.js";
 import { RequestPipeline } from "../../src/client/request-pipeline.js";
 import { StaticTokenProvider, type TokenProvider } from "../../src/client/token-provider.js";
@@ -14,7 +14,7 @@ export const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5, maxRe
 export function mockAgent(): MockAgent {
   const agent = new MockAgent();
   agent.disableNetConnect();
-  afterEach(async () => {
+  onTestFinished(async () => {
     await agent.close();
   });
   return agent;

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 
 const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 
@@ -28,7 +28,7 @@ async function connect(args: string[]): Promise<{ client: Client; stderr: string
   transport.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
   const client = new Client({ name: "e2e", version: "1.0.0" });
   await client.connect(transport);
-  afterEach(() => client.close());
+  onTestFinished(() => client.close());
   return { client, stderr };
 }
 
@@ -135,7 +135,7 @@ describe("the sandbox command", () => {
       env: cleanEnv(),
       stdio: "pipe",
     });
-    afterEach(() => {
+    onTestFinished(() => {
       child.kill("SIGTERM");
     });
     let stderr = "";

@@ -1,7 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, expect } from "vitest";
+import { expect, onTestFinished } from "vitest";
 import type { UsersApi } from "../../src/client/users-api.js";
 import type { SandboxOptions } from "../../src/sandbox/index.js";
 import { createMcpServer } from "../../src/server.js";
@@ -13,7 +13,7 @@ export async function connectClient(api: UsersApi): Promise<Client> {
   const client = new Client({ name: "test-client", version: "1.0.0" });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
-  afterEach(async () => {
+  onTestFinished(async () => {
     await client.close();
     await server.close();
   });

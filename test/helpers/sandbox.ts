@@ -1,11 +1,11 @@
-import { afterEach } from "vitest";
+import { onTestFinished } from "vitest";
 import { type ContaboClient, type ContaboClientConfig, createContaboClient } from "../../src/client/index.js";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../src/sandbox/index.js";
 
 /** Starts a sandbox on 127.0.0.1 for one test, closed after it. */
 export async function useSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const sandbox = await startSandbox(options);
-  afterEach(() => sandbox.close());
+  onTestFinished(() => sandbox.close());
   return sandbox;
 }
 
@@ -17,7 +17,7 @@ export function clientFor(sandbox: Sandbox, config: Partial<ContaboClientConfig>
     credentials: sandbox.login(),
     ...config,
   });
-  afterEach(() => client.close());
+  onTestFinished(() => client.close());
   return client;
 }
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { createContaboClient } from "../../src/client/index.js";
 import { connectClient } from "../helpers/mcp.js";
 
@@ -13,7 +13,7 @@ async function hangingApi() {
     req.socket.once("close", () => closed.push(req.url ?? ""));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  afterEach(
+  onTestFinished(
     () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -35,7 +35,7 @@ describe("cancellation", () => {
   it("an MCP cancellation of a tool call aborts its HTTP request", async () => {
     const api = await hangingApi();
     const contabo = createContaboClient({ apiUrl: api.url, accessToken: "token" });
-    afterEach(() => contabo.close());
+    onTestFinished(() => contabo.close());
     const client = await connectClient(contabo.api);
 
     const controller = new AbortController();
