@@ -40,9 +40,10 @@ export function createMcpServer({ api, logger = silentLogger, tools = TOOLS }: S
           });
           return toolSuccess(output);
         } catch (error) {
-          logger.warn("tool call", {
+          const outcome = extra.signal.aborted ? "cancelled" : "error";
+          logger[outcome === "cancelled" ? "info" : "warn"]("tool call", {
             tool: tool.name,
-            outcome: "error",
+            outcome,
             ms: elapsed(started),
             error: error instanceof Error ? error.name : "unknown",
             requestId: requestIdOf(error),

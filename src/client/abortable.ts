@@ -33,3 +33,12 @@ export function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise
     );
   });
 }
+
+/** An abort reason as an Error named AbortError (the MCP SDK aborts with a plain string). */
+export function asAbortError(reason: unknown): Error {
+  if (reason instanceof Error && reason.name === "AbortError") return reason;
+  return new DOMException(
+    reason instanceof Error ? reason.message : String(reason ?? "aborted"),
+    "AbortError",
+  );
+}

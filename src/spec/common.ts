@@ -24,3 +24,5 @@ export const apiErrorBodySchema = z.object({
   message: z.union([z.string(), z.array(z.string())]),
 });
 export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

@@ -8,7 +8,7 @@ import { createHttpUsersApi } from "../../src/client/users-api.js";
 export const API_ORIGIN = "https://api.contabo.com";
 export const AUTH_ORIGIN = "https://auth.contabo.com";
 export const TOKEN_PATH = "/auth/realms/contabo/protocol/openid-connect/token";
-export const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 3_000 };
+export const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 400, maxRetryAfterMs: 3_000 };
 
 /** undici's MockAgent with real network connections disabled: an unexpected request fails the test. */
 export function mockAgent(): MockAgent {
@@ -37,8 +37,9 @@ export function passwordGrant(agent: MockAgent, now?: () => number): PasswordGra
 export function pipelineWith(
   agent: MockAgent,
   options: { tokens?: TokenProvider; callBudgetMs?: number } = {},
-): { pipeline: RequestPipeline; api: ReturnType<typeof createHttpUsersApi>; tokens: TokenProvider } {
+): { api: ReturnType<typeof createHttpUsersApi>; tokens: TokenProvider; waits: number[] } {
   const tokens = options.tokens ?? new StaticTokenProvider("static-token");
+  const waits: number[] = [];
   const pipeline = new RequestPipeline({
     baseUrl: new URL(API_ORIGIN),
     tokens,
@@ -47,8 +48,12 @@ export function pipelineWith(
     retry: FAST_RETRY,
     callBudgetMs: options.callBudgetMs,
     random: () => 0.5,
+    // Record the waits between attempts instead of sleeping through them.
+    wait: async (ms) => {
+      waits.push(ms);
+    },
   });
-  return { pipeline, api: createHttpUsersApi(pipeline, tokens), tokens };
+  return { api: createHttpUsersApi(pipeline, tokens), tokens, waits };
 }
 
 export function headerOf(headers: unknown, name: string): string | undefined {

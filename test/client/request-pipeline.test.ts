@@ -214,9 +214,11 @@ describe("request pipeline: retries", () => {
         return { statusCode, data: statusCode === 200 ? userEnvelope() : "", responseOptions: JSON_HEADERS };
       })
       .times(4);
-    const { api } = pipelineWith(agent);
+    const { api, waits } = pipelineWith(agent);
     const result = await api.retrieveUser(USER_ID);
     expect(calls).toBe(4);
+    // Capped exponential backoff (100 ms base, 400 ms cap) with jitter at its midpoint.
+    expect(waits).toEqual([75, 150, 300]);
     expect(new Set(ids).size).toBe(4);
     expect(result.requestId).toBe(ids[3]);
   });
@@ -243,7 +245,7 @@ describe("request pipeline: retries", () => {
     clientRoute(agent).reply(
       429,
       { statusCode: 429, message: "slow down" },
-      { headers: { "retry-after": "1" } },
+      { headers: { "retry-after": "2" } },
     );
     clientRoute(agent).reply(
       200,
@@ -253,10 +255,23 @@ describe("request pipeline: retries", () => {
       },
       JSON_HEADERS,
     );
-    const { api } = pipelineWith(agent);
-    const started = Date.now();
-    await api.retrieveUserClient();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    const { api, waits } = pipelineWith(agent);
+    await expect(api.retrieveUserClient()).resolves.toMatchObject({ status: 200 });
+    expect(waits).toEqual([2000]);
+  });
+
+  it("does not wait past the call's time budget: the 429 comes back with how long to wait", async () => {
+    const agent = mockAgent();
+    clientRoute(agent).reply(
+      429,
+      { statusCode: 429, message: "slow down" },
+      { headers: { "retry-after": "2" } },
+    );
+    const { api, waits } = pipelineWith(agent, { callBudgetMs: 1_500 });
+    const error = (await api.retrieveUserClient().catch((e: unknown) => e)) as ContaboApiError;
+    expect(error.status).toBe(429);
+    expect(error.hint).toContain("wait 2 s");
+    expect(waits).toEqual([]);
   });
 
   it("does not wait for a Retry-After longer than the policy allows, and says how long to wait", async () => {

@@ -3,13 +3,14 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { expect, onTestFinished } from "vitest";
 import type { UsersApi } from "../../src/client/users-api.js";
+import type { Logger } from "../../src/log.js";
 import type { SandboxOptions } from "../../src/sandbox/index.js";
 import { createMcpServer } from "../../src/server.js";
 import { clientFor, useSandbox } from "./sandbox.js";
 
 /** The SDK's Client linked in memory to our server, which calls `api` (usually the sandbox over HTTP). */
-export async function connectClient(api: UsersApi): Promise<Client> {
-  const server = createMcpServer({ api });
+export async function connectClient(api: UsersApi, logger?: Logger): Promise<Client> {
+  const server = createMcpServer({ api, logger });
   const client = new Client({ name: "test-client", version: "1.0.0" });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createContaboClient } from "../../src/client/index.js";
+import { createLogger } from "../../src/log.js";
 import { connectClient } from "../helpers/mcp.js";
 
 /** An API on loopback that accepts requests and never answers them. */
@@ -36,7 +37,11 @@ describe("cancellation", () => {
     const api = await hangingApi();
     const contabo = createContaboClient({ apiUrl: api.url, accessToken: "token" });
     onTestFinished(() => contabo.close());
-    const client = await connectClient(contabo.api);
+    const logLines: string[] = [];
+    const client = await connectClient(
+      contabo.api,
+      createLogger("info", (line) => logLines.push(line)),
+    );
 
     const controller = new AbortController();
     const call = client.callTool({ name: "retrieve_user_list", arguments: {} }, undefined, {
@@ -49,5 +54,14 @@ describe("cancellation", () => {
     // The server aborted the upstream request: its connection closes.
     await until(() => api.closed.length === 1);
     expect(api.closed).toEqual(["/v1/users"]);
+    // The server reports a cancellation, not a failure.
+    await until(() => logLines.length === 1);
+    expect(JSON.parse(logLines[0] ?? "")).toMatchObject({
+      message: "tool call",
+      tool: "retrieve_user_list",
+      outcome: "cancelled",
+      error: "AbortError",
+      level: "info",
+    });
   });
 });
