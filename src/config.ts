@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { CREDENTIAL_VARIABLES } from "./client/credentials.js";
 import type { ContaboClientConfig } from "./client/index.js";
 import { isLogLevel, type LogLevel } from "./log.js";
 
@@ -89,12 +90,9 @@ export function clientConfigFromEnv(env: NodeJS.ProcessEnv): ContaboClientConfig
     apiUrl: read("CONTABO_API_URL"),
     authUrl: read("CONTABO_AUTH_URL"),
     accessToken: read("CONTABO_ACCESS_TOKEN"),
-    credentials: {
-      clientId: read("CONTABO_CLIENT_ID"),
-      clientSecret: read("CONTABO_CLIENT_SECRET"),
-      username: read("CONTABO_API_USER"),
-      password: read("CONTABO_API_PASSWORD"),
-    },
+    credentials: Object.fromEntries(
+      Object.entries(CREDENTIAL_VARIABLES).map(([field, variable]) => [field, read(variable)]),
+    ),
   };
 }
 

@@ -36,5 +36,5 @@ export function createLogger(level: LogLevel = "info", sink: LogSink = stderrSin
 export const silentLogger: Logger = createLogger("error", () => {});
 
 export function isLogLevel(value: string): value is LogLevel {
-  return value in ORDER;
+  return Object.hasOwn(ORDER, value);
 }

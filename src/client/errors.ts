@@ -1,3 +1,5 @@
+import { STATUS_CODES } from "node:http";
+
 /**
  * Every failure of the Contabo client is one of these. Each message says what went wrong in words a
  * user can act on, and `hint` says what to do next. One mapping (tools/tool-result.ts) turns them
@@ -79,24 +81,8 @@ export class ContaboConfigError extends ContaboError {
   }
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  402: "Payment Required",
-  403: "Forbidden",
-  404: "Not Found",
-  409: "Conflict",
-  415: "Unsupported Media Type",
-  422: "Unprocessable Entity",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Timeout",
-};
-
 function statusText(status: number): string {
-  return STATUS_TEXT[status] ?? "";
+  return STATUS_CODES[status] ?? "";
 }
 
 /** What to do next, by status, following the error table of the spec's `info.description`. */

@@ -3,15 +3,11 @@ import { v4 as uuidv4 } from "uuid";
 import type { Logger } from "../log.js";
 import { CONTABO_TOKEN_URL } from "../spec/token.js";
 import { parseServiceUrl } from "./base-url.js";
-import { type PasswordGrantCredentials, PasswordGrantTokenProvider } from "./password-grant.js";
+import { completeCredentials, type PasswordGrantCredentials } from "./credentials.js";
+import { PasswordGrantTokenProvider } from "./password-grant.js";
 import { RequestPipeline } from "./request-pipeline.js";
 import type { RetryPolicy } from "./retry-policy.js";
-import {
-  CREDENTIAL_VARIABLES,
-  MissingCredentialsProvider,
-  StaticTokenProvider,
-  type TokenProvider,
-} from "./token-provider.js";
+import { MissingCredentialsProvider, StaticTokenProvider, type TokenProvider } from "./token-provider.js";
 import { createHttpUsersApi, type UsersApi } from "./users-api.js";
 
 export const CONTABO_API_URL = "https://api.contabo.com";
@@ -70,19 +66,11 @@ export function createContaboClient(config: ContaboClientConfig): ContaboClient 
 
 function tokenProviderFor(config: ContaboClientConfig, dispatcher: Agent): TokenProvider {
   if (config.accessToken) return new StaticTokenProvider(config.accessToken);
-  const credentials = config.credentials ?? {};
-  const values = {
-    CONTABO_CLIENT_ID: credentials.clientId,
-    CONTABO_CLIENT_SECRET: credentials.clientSecret,
-    CONTABO_API_USER: credentials.username,
-    CONTABO_API_PASSWORD: credentials.password,
-  };
-  const missing = CREDENTIAL_VARIABLES.filter((name) => !values[name]);
-  const { clientId, clientSecret, username, password } = credentials;
-  if (!clientId || !clientSecret || !username || !password) return new MissingCredentialsProvider(missing);
+  const given = completeCredentials(config.credentials ?? {});
+  if (!given.ok) return new MissingCredentialsProvider(given.missing);
   return new PasswordGrantTokenProvider({
     tokenUrl: parseServiceUrl(config.authUrl ?? CONTABO_TOKEN_URL, "CONTABO_AUTH_URL"),
-    credentials: { clientId, clientSecret, username, password },
+    credentials: given.credentials,
     dispatcher,
     now: config.now,
   });

@@ -1,15 +1,11 @@
 import { type Dispatcher, request } from "undici";
-import { type TokenResponse, tokenErrorSchema, tokenResponseSchema } from "../spec/token.js";
+import { type TokenResponse, tokenResponseSchema } from "../spec/token.js";
 import { raceAbort } from "./abortable.js";
+import type { PasswordGrantCredentials } from "./credentials.js";
 import { ContaboAuthError, ContaboNetworkError, describeNetworkError } from "./errors.js";
+import { parseJsonOrUndefined } from "./json.js";
+import { tokenEndpointError } from "./token-errors.js";
 import type { TokenProvider } from "./token-provider.js";
-
-export interface PasswordGrantCredentials {
-  clientId: string;
-  clientSecret: string;
-  username: string;
-  password: string;
-}
 
 export interface PasswordGrantOptions {
   tokenUrl: URL;
@@ -96,14 +92,17 @@ export class PasswordGrantTokenProvider implements TokenProvider {
   private store(response: TokenResponse): string {
     const now = this.now();
     const lifetime = (response.expires_in ?? DEFAULT_EXPIRES_IN_S) * 1000;
+    const previous = this.cached;
     this.cached = {
       accessToken: response.access_token,
       renewAt: now + lifetime - renewalMargin(lifetime),
-      refreshToken: response.refresh_token,
-      refreshRenewAt:
-        response.refresh_token && response.refresh_expires_in
-          ? now + response.refresh_expires_in * 1000 - renewalMargin(response.refresh_expires_in * 1000)
-          : undefined,
+      // Keycloak may answer a refresh without a new refresh token: keep using the one we have.
+      ...(response.refresh_token
+        ? {
+            refreshToken: response.refresh_token,
+            refreshRenewAt: refreshRenewAt(now, response.refresh_expires_in),
+          }
+        : { refreshToken: previous?.refreshToken, refreshRenewAt: previous?.refreshRenewAt }),
     };
     return response.access_token;
   }
@@ -137,7 +136,7 @@ export class PasswordGrantTokenProvider implements TokenProvider {
         },
       );
     }
-    const json = parseJson(text);
+    const json = parseJsonOrUndefined(text);
     if (status >= 200 && status < 300) {
       const parsed = tokenResponseSchema.safeParse(json);
       if (parsed.success) return parsed.data;
@@ -150,48 +149,14 @@ export class PasswordGrantTokenProvider implements TokenProvider {
   }
 }
 
+/** When to stop using a refresh token. Without a lifetime, or with 0 ("does not expire"), use it until refused. */
+function refreshRenewAt(now: number, expiresInSeconds: number | undefined): number {
+  if (!expiresInSeconds) return Number.POSITIVE_INFINITY;
+  const lifetime = expiresInSeconds * 1000;
+  return now + lifetime - renewalMargin(lifetime);
+}
+
 /** Renew a little before expiry: 10% of the lifetime, at most 30 s. */
 function renewalMargin(lifetimeMs: number): number {
   return Math.min(30_000, lifetimeMs / 10);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Turns `{error, error_description}` into a message a user can act on. */
-function tokenEndpointError(status: number, body: unknown, grantType: string): ContaboAuthError {
-  const parsed = tokenErrorSchema.safeParse(body);
-  const error = parsed.success ? parsed.data.error : undefined;
-  const description =
-    parsed.success && parsed.data.error_description ? ` (${parsed.data.error_description})` : "";
-  switch (error) {
-    case "invalid_grant":
-      return new ContaboAuthError(
-        grantType === "refresh_token"
-          ? `The refresh token was refused${description}.`
-          : `Contabo refused the API user or password: invalid_grant${description}.`,
-        "Check CONTABO_API_USER (the e-mail of the Contabo login) and CONTABO_API_PASSWORD (the API password set in the Customer Control Panel, API section).",
-        error,
-      );
-    case "invalid_client":
-    case "unauthorized_client":
-      return new ContaboAuthError(
-        `Contabo refused the API client: ${error}${description}.`,
-        "Check CONTABO_CLIENT_ID and CONTABO_CLIENT_SECRET (Customer Control Panel, API section). If the client secret was rotated, use the new one.",
-        error,
-      );
-    default:
-      return new ContaboAuthError(
-        `The token endpoint answered ${status}${error ? `: ${error}${description}` : ""}.`,
-        status >= 500
-          ? "Contabo's login service had a problem: try again later."
-          : "Check CONTABO_AUTH_URL and the four CONTABO_* credential variables.",
-        error,
-      );
-  }
 }

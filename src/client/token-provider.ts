@@ -1,3 +1,4 @@
+import { CREDENTIAL_VARIABLES } from "./credentials.js";
 import { ContaboConfigError } from "./errors.js";
 
 /** Where the client gets its bearer token. */
@@ -25,13 +26,6 @@ export class StaticTokenProvider implements TokenProvider {
   useClientSecret(): void {}
 }
 
-export const CREDENTIAL_VARIABLES = [
-  "CONTABO_CLIENT_ID",
-  "CONTABO_CLIENT_SECRET",
-  "CONTABO_API_USER",
-  "CONTABO_API_PASSWORD",
-] as const;
-
 /** No credentials configured: the server starts and lists its tools, and every call says what to set. */
 export class MissingCredentialsProvider implements TokenProvider {
   readonly mode = "missing-credentials";
@@ -39,7 +33,7 @@ export class MissingCredentialsProvider implements TokenProvider {
   async getToken(): Promise<never> {
     throw new ContaboConfigError(
       `No Contabo credentials are configured (missing: ${this.missing.join(", ")}).`,
-      `Set ${CREDENTIAL_VARIABLES.join(", ")} (from the Contabo Customer Control Panel, API section) in the server's environment, or CONTABO_ACCESS_TOKEN; or start the server with --sandbox to try it against the built-in simulator.`,
+      `Set ${Object.values(CREDENTIAL_VARIABLES).join(", ")} (from the Contabo Customer Control Panel, API section) in the server's environment, or CONTABO_ACCESS_TOKEN; or start the server with --sandbox to try it against the built-in simulator.`,
     );
   }
   invalidate(): boolean {

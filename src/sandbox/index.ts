@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { REQUEST_ID_PATTERN } from "../spec/common.js";
+import type { PasswordGrantCredentials } from "../client/credentials.js";
 import { TOKEN_PATH } from "../spec/token.js";
-import { badRequest, SandboxHttpError } from "./http-error.js";
+import { SandboxHttpError } from "./http-error.js";
+import { NO_QUERY, parseQuery } from "./query.js";
+import { authenticate, checkRequestId, header, parseJsonBody, readBody } from "./request-checks.js";
 import type { LoggedRequest } from "./request-log.js";
 import { type Route, Router } from "./router.js";
 import { apiClientRoutes } from "./routes/api-client.js";
@@ -26,23 +28,16 @@ export interface SandboxOptions {
   now?: () => number;
 }
 
-export interface SandboxLogin {
-  clientId: string;
-  clientSecret: string;
-  username: string;
-  password: string;
-}
-
 export interface Sandbox {
   /** Base URL of the simulated API, e.g. http://127.0.0.1:43121 (use as CONTABO_API_URL). */
   apiUrl: string;
   /** The simulated Keycloak token endpoint (use as CONTABO_AUTH_URL). */
   tokenUrl: string;
   state: SandboxState;
-  /** Every request received, oldest first. */
+  /** The requests received, oldest first (the last MAX_LOGGED_REQUESTS). */
   requestLog: LoggedRequest[];
   /** The login that the token endpoint accepts now (the client secret changes when it is rotated). */
-  login(): SandboxLogin;
+  login(): PasswordGrantCredentials;
   /** Makes every token issued so far invalid, as if the session had ended. */
   revokeTokens(): void;
   close(): Promise<void>;
@@ -55,7 +50,13 @@ const ALL_ROUTES: Route[] = [
   ...objectStorageCredentialRoutes,
   ...roleRoutes,
 ];
-const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_LOGGED_REQUESTS = 10_000;
+
+interface Answer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
 
 /** Starts the Users API simulator on 127.0.0.1: real HTTP, the spec's envelopes, checks and status codes. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -70,15 +71,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const requestLog: LoggedRequest[] = [];
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, { statusCode: 500, message: "Internal Server Error" });
-      process.stderr.write(
-        `sandbox: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-    });
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://sandbox");
     const entry: LoggedRequest = {
       method: req.method ?? "GET",
@@ -91,55 +83,50 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       at: new Date(now()).toISOString(),
     };
     requestLog.push(entry);
-    const answer = (status: number, body?: unknown, headers?: Record<string, string>) => {
-      entry.status = status;
-      send(res, status, body, headers);
-    };
-    try {
-      const raw = await readBody(req);
-      if (url.pathname === TOKEN_PATH && req.method === "POST") {
-        const form = new URLSearchParams(raw);
-        entry.body = { grant_type: form.get("grant_type") };
-        const result = answerTokenRequest(form, state, tokens, lifetimes);
-        answer(result.status, result.body);
-        return;
-      }
-      const bearer = /^Bearer (.+)$/.exec(header(req, "authorization") ?? "")?.[1];
-      const caller = bearer === undefined ? undefined : tokens.verify(bearer, "Bearer");
-      if (!caller || !state.users.get(caller.sub)?.enabled) {
-        answer(401, { statusCode: 401, message: "Unauthorized" });
-        return;
-      }
-      entry.authorized = true;
-      const requestId = entry.requestId;
-      if (requestId === undefined || !REQUEST_ID_PATTERN.test(requestId)) {
-        throw badRequest(
-          requestId === undefined
-            ? "x-request-id header is required"
-            : "x-request-id must match ^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-5][0-9A-Fa-f]{3}-[089abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
+    if (requestLog.length > MAX_LOGGED_REQUESTS)
+      requestLog.splice(0, requestLog.length - MAX_LOGGED_REQUESTS);
+    handle(req, url, entry)
+      .catch((error: unknown): Answer => {
+        if (error instanceof SandboxHttpError) {
+          return {
+            status: error.statusCode,
+            body: { statusCode: error.statusCode, message: error.message },
+            headers: error.headers,
+          };
+        }
+        process.stderr.write(
+          `sandbox: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
         );
-      }
-      const body = parseJsonBody(req, raw);
-      entry.body = body;
-      const match = router.match(req.method ?? "GET", url.pathname);
-      if (match.kind === "not-found") throw new SandboxHttpError(404, `Cannot ${req.method} ${url.pathname}`);
-      if (match.kind === "method-not-allowed") {
-        throw new SandboxHttpError(405, `Method ${req.method} is not allowed on ${url.pathname}`, {
-          allow: match.allowed.join(", "),
-        });
-      }
-      const result = match.route.handle({
-        params: match.params,
-        query: url.searchParams,
-        body,
-        state,
-        caller,
+        return { status: 500, body: { statusCode: 500, message: "Internal Server Error" }, headers: {} };
+      })
+      .then(({ status, body, headers }) => {
+        entry.status = status;
+        if (!res.destroyed) send(res, status, body, headers);
       });
-      answer(result.status, result.body);
-    } catch (error) {
-      if (!(error instanceof SandboxHttpError)) throw error;
-      answer(error.statusCode, { statusCode: error.statusCode, message: error.message }, error.headers);
+  });
+
+  async function handle(req: IncomingMessage, url: URL, entry: LoggedRequest): Promise<Answer> {
+    const raw = await readBody(req);
+    if (url.pathname === TOKEN_PATH && req.method === "POST") {
+      const form = new URLSearchParams(raw);
+      entry.body = { grant_type: form.get("grant_type") };
+      return answerTokenRequest(form, state, tokens, lifetimes);
     }
+    const caller = authenticate(req, tokens, state);
+    entry.authorized = true;
+    checkRequestId(entry.requestId);
+    const body = parseJsonBody(req, raw);
+    entry.body = body;
+    const match = router.match(req.method ?? "GET", url.pathname);
+    if (match.kind === "not-found") throw new SandboxHttpError(404, `Cannot ${req.method} ${url.pathname}`);
+    if (match.kind === "method-not-allowed") {
+      throw new SandboxHttpError(405, `Method ${req.method} is not allowed on ${url.pathname}`, {
+        allow: match.allowed.join(", "),
+      });
+    }
+    const { route, params } = match;
+    const query = parseQuery(url.searchParams, route.query ?? NO_QUERY);
+    return route.handle({ params, query, rawQuery: url.searchParams, body, state, caller, now });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -167,36 +154,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         server.closeAllConnections();
       }),
   };
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new SandboxHttpError(413, "Request body too large");
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function parseJsonBody(req: IncomingMessage, raw: string): unknown {
-  if (raw === "") return undefined;
-  const type = header(req, "content-type") ?? "";
-  if (!type.toLowerCase().startsWith("application/json")) {
-    throw new SandboxHttpError(415, "Content-Type must be application/json");
-  }
-  try {
-    return JSON.parse(raw);
-  } catch (error) {
-    throw badRequest(`malformed JSON body: ${error instanceof Error ? error.message : "parse error"}`);
-  }
 }
 
 function send(

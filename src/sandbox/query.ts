@@ -1,59 +1,60 @@
+import { z } from "zod";
+import { formatPath } from "../spec/format-path.js";
 import { badRequest } from "./http-error.js";
 
-export type QueryParamType = "integer" | "boolean" | "string" | "string[]";
-export type QuerySpec = Record<string, QueryParamType>;
-
-type ParsedValue<T extends QueryParamType> = T extends "integer"
-  ? number
-  : T extends "boolean"
-    ? boolean
-    : T extends "string[]"
-      ? string[]
-      : string;
-export type ParsedQuery<S extends QuerySpec> = { [K in keyof S]?: ParsedValue<S[K]> };
+/** The query schema of operations without query parameters. */
+export const NO_QUERY = z.object({});
 
 /**
- * Reads query parameters by the types the spec gives them (`style: form`, `explode: true`: arrays
- * repeat the parameter). Unknown parameters, repeated scalars and values of the wrong type are 400.
+ * Reads query parameters with a spec query schema: each value is converted by the type the schema
+ * gives it (`style: form`, `explode: true`: arrays repeat the parameter), then the schema validates
+ * the whole. Unknown parameters, repeated scalars and values of the wrong type are 400.
  */
-export function parseQuery<S extends QuerySpec>(params: URLSearchParams, spec: S): ParsedQuery<S> {
-  const result: Record<string, number | boolean | string | string[]> = {};
+export function parseQuery<S extends z.ZodObject>(params: URLSearchParams, schema: S): z.output<S> {
+  const shape: Record<string, z.ZodType> = schema.shape;
+  const raw: Record<string, unknown> = {};
   for (const name of new Set(params.keys())) {
-    const type = spec[name];
-    if (type === undefined) {
-      const allowed = Object.keys(spec);
+    const field = shape[name];
+    if (field === undefined) {
+      const allowed = Object.keys(shape);
       throw badRequest(
         `query parameter ${name} is not supported here${allowed.length ? ` (supported: ${allowed.join(", ")})` : ""}`,
       );
     }
     const values = params.getAll(name);
-    if (type === "string[]") {
-      result[name] = values;
+    const type = valueType(field);
+    if (type === "array") {
+      raw[name] = values;
       continue;
     }
     if (values.length > 1) throw badRequest(`query parameter ${name} must be given once`);
-    const value = values[0] ?? "";
-    result[name] = convert(name, value, type);
+    raw[name] = convert(name, values[0] ?? "", type);
   }
-  return result as ParsedQuery<S>;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw badRequest(
+      parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`).join("; "),
+    );
+  }
+  return parsed.data;
 }
 
-function convert(
-  name: string,
-  value: string,
-  type: Exclude<QueryParamType, "string[]">,
-): number | boolean | string {
+/** The schema's type under `.optional()`: array, number, boolean or string. */
+function valueType(field: z.ZodType): string {
+  const def = field.def as { type: string; innerType?: z.ZodType };
+  return def.type === "optional" && def.innerType ? valueType(def.innerType) : def.type;
+}
+
+function convert(name: string, value: string, type: string): unknown {
   switch (type) {
-    case "integer": {
+    case "number":
       if (!/^-?\d{1,15}$/.test(value)) throw badRequest(`${name} must be an integer number`);
       return Number(value);
-    }
-    case "boolean": {
+    case "boolean":
       if (value !== "true" && value !== "false")
         throw badRequest(`${name} must be a boolean value (true or false)`);
       return value === "true";
-    }
-    case "string":
+    default:
       return value;
   }
 }

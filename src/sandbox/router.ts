@@ -1,15 +1,19 @@
+import type { z } from "zod";
+import type { HttpMethod } from "../spec/common.js";
 import { badRequest } from "./http-error.js";
 import type { SandboxState } from "./state.js";
 import type { TokenClaims } from "./tokens.js";
 
-export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-
-export interface RouteContext {
+export interface RouteContext<Q = Record<string, unknown>> {
   params: Record<string, string>;
-  query: URLSearchParams;
+  /** The query, parsed and validated with the route's query schema. */
+  query: Q;
+  /** The query as sent, for building `_links`. */
+  rawQuery: URLSearchParams;
   body: unknown;
   state: SandboxState;
   caller: TokenClaims;
+  now: () => number;
 }
 
 export interface RouteResult {
@@ -17,11 +21,19 @@ export interface RouteResult {
   body?: unknown;
 }
 
-export interface Route {
-  method: Method;
+export interface Route<Q extends z.ZodObject = z.ZodObject> {
+  method: HttpMethod;
   /** A path template such as `/v1/users/:userId`. */
   pattern: string;
-  handle(context: RouteContext): RouteResult;
+  /** The spec's query parameters of the operation; none when absent. */
+  query?: Q;
+  // Method syntax on purpose: routes with different query types fit in one Route[].
+  handle(context: RouteContext<z.output<Q>>): RouteResult;
+}
+
+/** Identity helper: types `handle`'s query from the route's schema. */
+export function route<Q extends z.ZodObject>(definition: Route<Q>): Route<Q> {
+  return definition;
 }
 
 interface CompiledRoute extends Route {
@@ -30,7 +42,7 @@ interface CompiledRoute extends Route {
 
 export type RouteMatch =
   | { kind: "found"; route: Route; params: Record<string, string> }
-  | { kind: "method-not-allowed"; allowed: Method[] }
+  | { kind: "method-not-allowed"; allowed: HttpMethod[] }
   | { kind: "not-found" };
 
 /** Matches a request path to a route, segment by segment; literal segments win over parameters. */
@@ -45,7 +57,7 @@ export class Router {
 
   match(method: string, path: string): RouteMatch {
     const segments = path.split("/").slice(1);
-    const allowed: Method[] = [];
+    const allowed: HttpMethod[] = [];
     for (const route of this.routes) {
       const params = matchSegments(route.segments, segments);
       if (!params) continue;

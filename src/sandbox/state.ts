@@ -1,42 +1,24 @@
+import type { PasswordGrantCredentials } from "../client/credentials.js";
 import type { ApiClient } from "../spec/api-client.js";
-import type { Locale } from "../spec/common.js";
 import type { Credential } from "../spec/object-storage-credentials.js";
 import type { Role, User } from "../spec/users.js";
 import type { SeededRandom } from "./random.js";
 
-export interface Tenant {
-  tenantId: string;
-  customerId: string;
-}
+export type Tenant = Pick<User, "tenantId" | "customerId">;
 
-export interface StoredUser {
+/** A user as stored: the record of UserResponse, with role ids instead of role objects. */
+export type StoredUser = Omit<User, keyof Tenant | "roles"> & { roleIds: number[] };
+
+export type StoredRole = Omit<Role, keyof Tenant>;
+
+export type ObjectStorage = Pick<Credential, "objectStorageId" | "displayName" | "region">;
+
+export type StoredCredential = Pick<
+  Credential,
+  "credentialId" | "objectStorageId" | "accessKey" | "secretKey"
+> & {
   userId: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  emailVerified: boolean;
-  enabled: boolean;
-  totp: boolean;
-  locale: Locale;
-  roleIds: number[];
-  owner: boolean;
-}
-
-export type StoredRole = Omit<Role, "tenantId" | "customerId">;
-
-export interface ObjectStorage {
-  objectStorageId: string;
-  displayName: string;
-  region: string;
-}
-
-export interface StoredCredential {
-  credentialId: number;
-  userId: string;
-  objectStorageId: string;
-  accessKey: string;
-  secretKey: string;
-}
+};
 
 export interface SentEmail {
   kind: "reset-password" | "email-verification";
@@ -46,23 +28,26 @@ export interface SentEmail {
   at: string;
 }
 
+const MAX_OUTBOX = 1_000;
+
 /** What the sandbox knows: one tenant's users, roles, object storages, S3 credentials and API client. */
 export class SandboxState {
   readonly users = new Map<string, StoredUser>();
   readonly roles = new Map<number, StoredRole>();
   readonly storages: ObjectStorage[] = [];
   readonly credentials = new Map<number, StoredCredential>();
+  /** E-mails "sent", newest last; the oldest are dropped past MAX_OUTBOX. */
   readonly outbox: SentEmail[] = [];
-  apiClient: Omit<ApiClient, "tenantId" | "customerId">;
+  apiClient: Omit<ApiClient, keyof Tenant>;
   /** The API user's login (the owner's e-mail) and API password, for the token endpoint. */
-  apiLogin: { username: string; password: string };
+  apiLogin: Pick<PasswordGrantCredentials, "username" | "password">;
   private nextCredentialId = 1001;
 
   constructor(
     readonly tenant: Tenant,
     readonly random: SeededRandom,
-    apiClient: Omit<ApiClient, "tenantId" | "customerId">,
-    apiLogin: { username: string; password: string },
+    apiClient: Omit<ApiClient, keyof Tenant>,
+    apiLogin: Pick<PasswordGrantCredentials, "username" | "password">,
   ) {
     this.apiClient = apiClient;
     this.apiLogin = apiLogin;
@@ -128,6 +113,11 @@ export class SandboxState {
       accessKey: this.random.string(20, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
       secretKey: this.random.string(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
     };
+  }
+
+  recordEmail(email: SentEmail): void {
+    this.outbox.push(email);
+    if (this.outbox.length > MAX_OUTBOX) this.outbox.splice(0, this.outbox.length - MAX_OUTBOX);
   }
 
   deleteUser(userId: string): void {

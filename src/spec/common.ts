@@ -9,9 +9,6 @@ export type Locale = z.infer<typeof localeSchema>;
 export const REQUEST_ID_PATTERN =
   /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-5][0-9A-Fa-f]{3}-[089abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
 
-/** Regions named by the spec's `regionName` filter description. */
-export const REGION_NAMES = ["European Union", "United States (Central)", "Asia (Singapore)"] as const;
-
 /**
  * A whole number in a response (int64 ids). Checked by a refinement rather than z.int(), whose
  * safe-integer bounds would add noise to every tool's published output schema.
@@ -23,6 +20,5 @@ export const apiErrorBodySchema = z.object({
   statusCode: z.number().int(),
   message: z.union([z.string(), z.array(z.string())]),
 });
-export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

@@ -15,7 +15,6 @@ export const tokenErrorSchema = z.object({
   error: z.string(),
   error_description: z.string().optional(),
 });
-export type TokenError = z.infer<typeof tokenErrorSchema>;
 
 /** Default token URL: Contabo's Keycloak realm. */
 export const CONTABO_TOKEN_URL = "https://auth.contabo.com/auth/realms/contabo/protocol/openid-connect/token";

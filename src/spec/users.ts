@@ -76,3 +76,11 @@ export type UserListQuery = z.infer<typeof userListQuerySchema>;
 /** Query of the two e-mail operations (reset-password, resend-email-verification). */
 export const emailActionQuerySchema = z.object({ redirectUrl: z.string().optional() });
 export type EmailActionQuery = z.infer<typeof emailActionQuerySchema>;
+
+/** Query of GET /v1/roles. */
+export const roleListQuerySchema = pagingQuerySchema.extend({
+  name: z.string().optional(),
+  apiName: z.string().optional(),
+  tagName: z.string().optional(),
+  type: z.string().optional(),
+});

@@ -32,7 +32,7 @@ describe("sandbox: token endpoint", () => {
       error_description: "Invalid user credentials",
     });
     const wrongClient = await tokenGrant(sandbox, { ...base, client_secret: "x", grant_type: "password" });
-    expect(wrongClient.json).toMatchObject({ error: "unauthorized_client" });
+    expect(wrongClient.json).toMatchObject({ error: "invalid_client" });
     const badRefresh = await tokenGrant(sandbox, {
       ...base,
       grant_type: "refresh_token",

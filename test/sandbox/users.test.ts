@@ -110,7 +110,7 @@ describe("sandbox: users", () => {
           userId,
           email: NEW_USER.email,
           firstName: "New",
-          lastName: "",
+          lastName: "User", // not given: named after the e-mail, as UserResponse needs a name
           emailVerified: false,
           owner: false,
           roles: [{ roleId: 3 }, { roleId: 101 }],

@@ -1,23 +1,18 @@
-import { parseQuery } from "../query.js";
-import type { Route } from "../router.js";
+import { type Route, route } from "../router.js";
 
 export const apiClientRoutes: Route[] = [
-  {
+  route({
     method: "GET",
     pattern: "/v1/users/client",
-    handle: ({ query, state }) => {
-      parseQuery(query, {});
-      return {
-        status: 200,
-        body: { data: [{ ...state.tenant, ...state.apiClient }], _links: { self: "/v1/users/client" } },
-      };
-    },
-  },
-  {
+    handle: ({ state }) => ({
+      status: 200,
+      body: { data: [{ ...state.tenant, ...state.apiClient }], _links: { self: "/v1/users/client" } },
+    }),
+  }),
+  route({
     method: "PUT",
     pattern: "/v1/users/client/secret",
-    handle: ({ query, state }) => {
-      parseQuery(query, {});
+    handle: ({ state }) => {
       state.apiClient = { ...state.apiClient, secret: state.random.uuid() };
       return {
         status: 200,
@@ -27,5 +22,5 @@ export const apiClientRoutes: Route[] = [
         },
       };
     },
-  },
+  }),
 ];

@@ -1,7 +1,7 @@
+import { credentialListQuerySchema } from "../../spec/object-storage-credentials.js";
 import { notFound } from "../http-error.js";
 import { paginate } from "../pagination.js";
-import { parseQuery } from "../query.js";
-import type { Route, RouteContext } from "../router.js";
+import { type Route, type RouteContext, route } from "../router.js";
 import type { StoredCredential } from "../state.js";
 import { requireUser } from "./lookups.js";
 
@@ -10,8 +10,7 @@ const CREDENTIAL_PATH = "/v1/users/:userId/object-storages/:objectStorageId/cred
 function requireCredential({ params, state }: RouteContext): StoredCredential {
   const user = requireUser(state, params.userId);
   const id = params.credentialId ?? "";
-  if (!/^\d{1,15}$/.test(id)) throw notFound(`Entry Credential not found by credentialId ${id}`);
-  const credential = state.credentials.get(Number(id));
+  const credential = /^\d{1,15}$/.test(id) ? state.credentials.get(Number(id)) : undefined;
   if (
     !credential ||
     credential.userId !== user.userId ||
@@ -24,39 +23,37 @@ function requireCredential({ params, state }: RouteContext): StoredCredential {
   return credential;
 }
 
-function credentialLinks(credential: StoredCredential) {
+function credentialResponse(context: RouteContext, credential: StoredCredential) {
+  const { userId, objectStorageId, credentialId } = credential;
   return {
-    self: `/v1/users/${credential.userId}/object-storages/${credential.objectStorageId}/credentials/${credential.credentialId}`,
+    status: 200 as const,
+    body: {
+      data: [context.state.toCredential(credential)],
+      _links: { self: `/v1/users/${userId}/object-storages/${objectStorageId}/credentials/${credentialId}` },
+    },
   };
 }
 
 export const objectStorageCredentialRoutes: Route[] = [
-  {
+  route({
     method: "GET",
     pattern: "/v1/users/:userId/object-storages/credentials",
-    handle: ({ params, query, state }) => {
-      const q = parseQuery(query, {
-        page: "integer",
-        size: "integer",
-        orderBy: "string[]",
-        objectStorageId: "string",
-        regionName: "string",
-        displayName: "string",
-      });
+    query: credentialListQuerySchema,
+    handle: ({ params, query, rawQuery, state }) => {
       const user = requireUser(state, params.userId);
-      const displayName = q.displayName?.toLowerCase();
+      const displayName = query.displayName?.toLowerCase();
       const credentials = [...state.credentials.values()]
         .filter((c) => c.userId === user.userId)
         .map((c) => state.toCredential(c))
         .filter(
           (c) =>
-            (q.objectStorageId === undefined || c.objectStorageId === q.objectStorageId) &&
-            (q.regionName === undefined || c.region === q.regionName) &&
+            (query.objectStorageId === undefined || c.objectStorageId === query.objectStorageId) &&
+            (query.regionName === undefined || c.region === query.regionName) &&
             (displayName === undefined || c.displayName.toLowerCase().includes(displayName)),
         );
       const page = paginate(
         credentials,
-        q,
+        query,
         {
           credentialId: (c) => c.credentialId,
           displayName: (c) => c.displayName,
@@ -65,34 +62,23 @@ export const objectStorageCredentialRoutes: Route[] = [
           accessKey: (c) => c.accessKey,
         },
         `/v1/users/${user.userId}/object-storages/credentials`,
-        query,
+        rawQuery,
       );
       return { status: 200, body: page };
     },
-  },
-  {
+  }),
+  route({
     method: "GET",
     pattern: CREDENTIAL_PATH,
-    handle: (context) => {
-      parseQuery(context.query, {});
-      const credential = requireCredential(context);
-      return {
-        status: 200,
-        body: { data: [context.state.toCredential(credential)], _links: credentialLinks(credential) },
-      };
-    },
-  },
-  {
+    handle: (context) => credentialResponse(context, requireCredential(context)),
+  }),
+  route({
     method: "PATCH",
     pattern: CREDENTIAL_PATH,
     handle: (context) => {
-      parseQuery(context.query, {});
       const credential = requireCredential(context);
       Object.assign(credential, context.state.newS3Keys());
-      return {
-        status: 200,
-        body: { data: [context.state.toCredential(credential)], _links: credentialLinks(credential) },
-      };
+      return credentialResponse(context, credential);
     },
-  },
+  }),
 ];

@@ -1,39 +1,34 @@
+import { roleListQuerySchema } from "../../spec/users.js";
 import { paginate } from "../pagination.js";
-import { parseQuery } from "../query.js";
-import type { Route } from "../router.js";
+import { type Route, route } from "../router.js";
 
 /** GET /v1/roles, so that role ids can be resolved (the role write operations are not simulated). */
 export const roleRoutes: Route[] = [
-  {
+  route({
     method: "GET",
     pattern: "/v1/roles",
-    handle: ({ query, state }) => {
-      const q = parseQuery(query, {
-        page: "integer",
-        size: "integer",
-        orderBy: "string[]",
-        name: "string",
-        apiName: "string",
-        tagName: "string",
-        type: "string",
-      });
-      const name = q.name?.toLowerCase();
+    query: roleListQuerySchema,
+    handle: ({ query, rawQuery, state }) => {
+      const name = query.name?.toLowerCase();
       const roles = [...state.roles.values()].filter(
         (role) =>
           (name === undefined || role.name.toLowerCase().includes(name)) &&
-          (q.type === undefined || role.type === q.type) &&
-          (q.apiName === undefined || (role.permissions ?? []).some((p) => p.apiName === q.apiName)) &&
-          (q.tagName === undefined ||
-            (role.permissions ?? []).some((p) => (p.resources ?? []).some((r) => r.tagName === q.tagName))),
+          (query.type === undefined || role.type === query.type) &&
+          (query.apiName === undefined ||
+            (role.permissions ?? []).some((p) => p.apiName === query.apiName)) &&
+          (query.tagName === undefined ||
+            (role.permissions ?? []).some((p) =>
+              (p.resources ?? []).some((r) => r.tagName === query.tagName),
+            )),
       );
       const page = paginate(
         roles,
-        q,
+        query,
         { roleId: (r) => r.roleId, name: (r) => r.name, type: (r) => r.type, admin: (r) => r.admin },
         "/v1/roles",
-        query,
+        rawQuery,
       );
       return { status: 200, body: { ...page, data: page.data.map((role) => state.toRole(role)) } };
     },
-  },
+  }),
 ];

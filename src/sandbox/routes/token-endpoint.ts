@@ -27,7 +27,7 @@ export function answerTokenRequest(
     form.get("client_id") !== state.apiClient.clientId ||
     form.get("client_secret") !== state.apiClient.secret
   ) {
-    return oauthError(401, "unauthorized_client", "Invalid client or Invalid client credentials");
+    return oauthError(401, "invalid_client", "Invalid client or Invalid client credentials");
   }
   let userId: string;
   switch (form.get("grant_type")) {

@@ -1,25 +1,25 @@
-import { parseQuery } from "../query.js";
-import type { Route } from "../router.js";
+import { emailActionQuerySchema } from "../../spec/users.js";
+import { type Route, route } from "../router.js";
 import type { SentEmail } from "../state.js";
 import { requireUser } from "./lookups.js";
 
 function emailRoute(pattern: string, kind: SentEmail["kind"]): Route {
-  return {
+  return route({
     method: "POST",
     pattern,
-    handle: ({ params, query, state }) => {
-      const { redirectUrl } = parseQuery(query, { redirectUrl: "string" });
+    query: emailActionQuerySchema,
+    handle: ({ params, query, state, now }) => {
       const user = requireUser(state, params.userId);
-      state.outbox.push({
+      state.recordEmail({
         kind,
         userId: user.userId,
         to: user.email,
-        ...(redirectUrl !== undefined && { redirectUrl }),
-        at: new Date().toISOString(),
+        ...(query.redirectUrl !== undefined && { redirectUrl: query.redirectUrl }),
+        at: new Date(now()).toISOString(),
       });
       return { status: 204 };
     },
-  };
+  });
 }
 
 export const userEmailRoutes: Route[] = [

@@ -1,9 +1,8 @@
-import { createUserRequestSchema, updateUserRequestSchema } from "../../spec/users.js";
+import { createUserRequestSchema, updateUserRequestSchema, userListQuerySchema } from "../../spec/users.js";
 import { validateBody } from "../body.js";
 import { SandboxHttpError } from "../http-error.js";
 import { paginate } from "../pagination.js";
-import { parseQuery } from "../query.js";
-import type { Route } from "../router.js";
+import { type Route, route } from "../router.js";
 import type { StoredUser } from "../state.js";
 import { requireRoles, requireUniqueEmail, requireUser } from "./lookups.js";
 
@@ -20,41 +19,47 @@ const USER_SORT_FIELDS: Record<string, (user: StoredUser) => string | boolean> =
   owner: (u) => u.owner,
 };
 
+const userLinks = (user: StoredUser) => ({ self: `/v1/users/${user.userId}` });
+
+/**
+ * The spec requires non-empty names in UserResponse but lets a user be created without them:
+ * the sandbox then names them after their e-mail (jane.doe@… → Jane / Doe).
+ */
+function namesFromEmail(email: string): { firstName: string; lastName: string } {
+  const words = (email.split("@")[0] ?? email).split(/[._+-]+/).filter(Boolean);
+  const title = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+  const [first = email, ...rest] = words.map(title);
+  return { firstName: first.slice(0, 255), lastName: (rest.join(" ") || first).slice(0, 255) };
+}
+
 export const userRoutes: Route[] = [
-  {
+  route({
     method: "GET",
     pattern: "/v1/users",
-    handle: ({ query, state }) => {
-      const q = parseQuery(query, {
-        page: "integer",
-        size: "integer",
-        orderBy: "string[]",
-        email: "string",
-        enabled: "boolean",
-        owner: "boolean",
-      });
-      const email = q.email?.toLowerCase();
+    query: userListQuerySchema,
+    handle: ({ query, rawQuery, state }) => {
+      const email = query.email?.toLowerCase();
       const users = [...state.users.values()].filter(
         (u) =>
           (email === undefined || u.email.toLowerCase().includes(email)) &&
-          (q.enabled === undefined || u.enabled === q.enabled) &&
-          (q.owner === undefined || u.owner === q.owner),
+          (query.enabled === undefined || u.enabled === query.enabled) &&
+          (query.owner === undefined || u.owner === query.owner),
       );
-      const page = paginate(users, q, USER_SORT_FIELDS, "/v1/users", query);
+      const page = paginate(users, query, USER_SORT_FIELDS, "/v1/users", rawQuery);
       return { status: 200, body: { ...page, data: page.data.map((u) => state.toUser(u)) } };
     },
-  },
-  {
+  }),
+  route({
     method: "POST",
     pattern: "/v1/users",
-    handle: ({ query, body, state }) => {
-      parseQuery(query, {});
+    handle: ({ body, state }) => {
       const request = validateBody(body, createUserRequestSchema);
       requireUniqueEmail(state, request.email);
+      const defaults = namesFromEmail(request.email);
       const user: StoredUser = {
         userId: state.random.uuid(),
-        firstName: request.firstName ?? "",
-        lastName: request.lastName ?? "",
+        firstName: request.firstName ?? defaults.firstName,
+        lastName: request.lastName ?? defaults.lastName,
         email: request.email,
         emailVerified: false,
         enabled: request.enabled,
@@ -67,30 +72,22 @@ export const userRoutes: Route[] = [
       state.addCredentialsFor(user.userId);
       return {
         status: 201,
-        body: {
-          data: [{ ...state.tenant, userId: user.userId }],
-          _links: { self: `/v1/users/${user.userId}` },
-        },
+        body: { data: [{ ...state.tenant, userId: user.userId }], _links: userLinks(user) },
       };
     },
-  },
-  {
+  }),
+  route({
     method: "GET",
     pattern: "/v1/users/:userId",
-    handle: ({ params, query, state }) => {
-      parseQuery(query, {});
+    handle: ({ params, state }) => {
       const user = requireUser(state, params.userId);
-      return {
-        status: 200,
-        body: { data: [state.toUser(user)], _links: { self: `/v1/users/${user.userId}` } },
-      };
+      return { status: 200, body: { data: [state.toUser(user)], _links: userLinks(user) } };
     },
-  },
-  {
+  }),
+  route({
     method: "PATCH",
     pattern: "/v1/users/:userId",
-    handle: ({ params, query, body, state }) => {
-      parseQuery(query, {});
+    handle: ({ params, body, state }) => {
       const user = requireUser(state, params.userId);
       const request = validateBody(body, updateUserRequestSchema);
       if (user.owner && request.enabled === false) {
@@ -110,18 +107,17 @@ export const userRoutes: Route[] = [
         ...(request.locale !== undefined && { locale: request.locale }),
         ...(roleIds !== undefined && { roleIds }),
       });
-      return { status: 200, body: { _links: { self: `/v1/users/${user.userId}` } } };
+      return { status: 200, body: { _links: userLinks(user) } };
     },
-  },
-  {
+  }),
+  route({
     method: "DELETE",
     pattern: "/v1/users/:userId",
-    handle: ({ params, query, state }) => {
-      parseQuery(query, {});
+    handle: ({ params, state }) => {
       const user = requireUser(state, params.userId);
       if (user.owner) throw new SandboxHttpError(403, "The account owner cannot be deleted");
       state.deleteUser(user.userId);
       return { status: 204 };
     },
-  },
+  }),
 ];

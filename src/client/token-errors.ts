@@ -1,0 +1,35 @@
+import { tokenErrorSchema } from "../spec/token.js";
+import { ContaboAuthError } from "./errors.js";
+
+/** Turns `{error, error_description}` into a message a user can act on. */
+export function tokenEndpointError(status: number, body: unknown, grantType: string): ContaboAuthError {
+  const parsed = tokenErrorSchema.safeParse(body);
+  const error = parsed.success ? parsed.data.error : undefined;
+  const description =
+    parsed.success && parsed.data.error_description ? ` (${parsed.data.error_description})` : "";
+  switch (error) {
+    case "invalid_grant":
+      return new ContaboAuthError(
+        grantType === "refresh_token"
+          ? `The refresh token was refused${description}.`
+          : `Contabo refused the API user or password: invalid_grant${description}.`,
+        "Check CONTABO_API_USER (the e-mail of the Contabo login) and CONTABO_API_PASSWORD (the API password set in the Customer Control Panel, API section).",
+        error,
+      );
+    case "invalid_client":
+    case "unauthorized_client":
+      return new ContaboAuthError(
+        `Contabo refused the API client: ${error}${description}.`,
+        "Check CONTABO_CLIENT_ID and CONTABO_CLIENT_SECRET (Customer Control Panel, API section). If the client secret was rotated, use the new one.",
+        error,
+      );
+    default:
+      return new ContaboAuthError(
+        `The token endpoint answered ${status}${error ? `: ${error}${description}` : ""}.`,
+        status >= 500
+          ? "Contabo's login service had a problem: try again later."
+          : "Check CONTABO_AUTH_URL and the four CONTABO_* credential variables.",
+        error,
+      );
+  }
+}
