@@ -1,3 +1,4 @@
+import type { ToolAnnotations as McpToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import type { UsersApi } from "../client/users-api.js";
 
@@ -8,13 +9,10 @@ export interface ToolContext {
   signal: AbortSignal;
 }
 
-export interface ToolAnnotations {
-  title: string;
-  readOnlyHint: boolean;
-  destructiveHint: boolean;
-  idempotentHint: boolean;
-  openWorldHint: boolean;
-}
+/** The MCP annotations, every one of them required: each tool states each hint on purpose. */
+export type ToolAnnotations = Required<
+  Pick<McpToolAnnotations, "title" | "readOnlyHint" | "destructiveHint" | "idempotentHint" | "openWorldHint">
+>;
 
 /**
  * One MCP tool: its public definition (name, description, schemas, annotations) and its handler.

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ContaboResponseError } from "../client/errors.js";
 import type { ApiResponse } from "../client/request-pipeline.js";
-import { LOCALES } from "../spec/common.js";
+import { createUserRequestSchema } from "../spec/users.js";
 
 /** Argument schemas shared by several tools, with the spec's constraints and descriptions for a model. */
 
@@ -13,7 +13,9 @@ export const objectStorageId = uuid("objectStorageId").describe(
   "The object storage's id (UUID), from list_object_storage_credentials.",
 );
 export const credentialId = z
-  .int({ error: "credentialId must be a whole number" })
+  .int({
+    error: (issue) => (issue.code === "invalid_type" ? "credentialId must be a whole number" : undefined),
+  })
   .min(1)
   .max(Number.MAX_SAFE_INTEGER)
   .describe("The credential's id (integer), from list_object_storage_credentials.");
@@ -33,13 +35,22 @@ export const orderBy = (fields: string) =>
       `Sort keys as field:asc or field:desc, e.g. ["${fields.split(",")[0]?.trim()}:asc"]. Fields: ${fields}.`,
     );
 
-export const name = z.string().min(1).max(255);
-export const email = z.email({ error: "email must be a valid e-mail address" }).max(255);
-export const locale = z.enum(LOCALES);
-export const roles = z
-  .array(z.int().min(1).max(Number.MAX_SAFE_INTEGER))
-  .max(100)
-  .describe("Role ids (integers). Replaces the user's roles; [] removes all.");
+/**
+ * The user fields of create_user and update_user: the spec's CreateUserRequest, with a real e-mail
+ * address and positive role ids required.
+ */
+export const userFields = z.strictObject({
+  ...createUserRequestSchema.shape,
+  email: z
+    .email({ error: "email must be a valid e-mail address" })
+    .max(255)
+    .describe("E-mail; unique in the account."),
+  roles: z
+    .array(z.int().min(1).max(Number.MAX_SAFE_INTEGER))
+    .max(100)
+    .optional()
+    .describe("Role ids (integers). On update they replace the user's roles; [] removes all."),
+});
 export const redirectUrl = z
   .url({ protocol: /^https?$/, error: "redirectUrl must be an http(s) URL" })
   .max(2000)
@@ -65,13 +76,6 @@ export const doneOutput = z.object({
   userId: z.string(),
   effect: z.string(),
   requestId: z.string(),
-});
-
-export const paginationOutput = z.object({
-  page: z.number(),
-  size: z.number(),
-  totalElements: z.number(),
-  totalPages: z.number(),
 });
 
 export function done(userId: string, effect: string, requestId: string): z.output<typeof doneOutput> {

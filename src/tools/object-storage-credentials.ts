@@ -1,16 +1,8 @@
 import { z } from "zod";
+import { paginationSchema } from "../spec/envelopes.js";
 import { credentialSchema } from "../spec/object-storage-credentials.js";
 import { DESTRUCTIVE_WRITE, defineTool, READ } from "./define-tool.js";
-import {
-  credentialId,
-  objectStorageId,
-  onlyItem,
-  orderBy,
-  page,
-  paginationOutput,
-  size,
-  userId,
-} from "./fields.js";
+import { credentialId, objectStorageId, onlyItem, orderBy, page, size, userId } from "./fields.js";
 
 export const listObjectStorageCredentials = defineTool({
   name: "list_object_storage_credentials",
@@ -37,7 +29,7 @@ export const listObjectStorageCredentials = defineTool({
   }),
   output: z.object({
     credentials: z.array(credentialSchema),
-    pagination: paginationOutput,
+    pagination: paginationSchema,
     requestId: z.string(),
   }),
   annotations: { title: "List object storage credentials", ...READ },

@@ -1,20 +1,8 @@
 import { z } from "zod";
+import { paginationSchema } from "../spec/envelopes.js";
 import { userSchema } from "../spec/users.js";
 import { ADDITIVE_WRITE, DESTRUCTIVE_IDEMPOTENT_WRITE, defineTool, READ } from "./define-tool.js";
-import {
-  done,
-  doneOutput,
-  email,
-  locale,
-  name,
-  onlyItem,
-  orderBy,
-  page,
-  paginationOutput,
-  roles,
-  size,
-  userId,
-} from "./fields.js";
+import { done, doneOutput, onlyItem, orderBy, page, size, userFields, userId } from "./fields.js";
 
 export const retrieveUserList = defineTool({
   name: "retrieve_user_list",
@@ -28,7 +16,7 @@ export const retrieveUserList = defineTool({
     enabled: z.boolean().optional().describe("Only enabled (true) or disabled (false) users."),
     owner: z.boolean().optional().describe("Only the account owner (true) or only the others (false)."),
   }),
-  output: z.object({ users: z.array(userSchema), pagination: paginationOutput, requestId: z.string() }),
+  output: z.object({ users: z.array(userSchema), pagination: paginationSchema, requestId: z.string() }),
   annotations: { title: "List users", ...READ },
   run: async (args, { api, signal }) => {
     const result = await api.retrieveUserList(args, { signal });
@@ -53,15 +41,7 @@ export const createUser = defineTool({
   name: "create_user",
   description:
     "Create a user in the Contabo account. Contabo e-mails the new user to verify the address and set a password (no password can be set here). Give role ids to grant access (a user without roles can do nothing); admin rights come from roles. Returns the new userId.",
-  input: z.strictObject({
-    email: email.describe("The user's e-mail; must not belong to another user."),
-    firstName: name.optional(),
-    lastName: name.optional(),
-    enabled: z.boolean().describe("false creates the user disabled: they cannot log in."),
-    totp: z.boolean().describe("Require two-factor authentication (TOTP)."),
-    locale: locale.describe("Language of the user's e-mails and panel."),
-    roles: roles.optional(),
-  }),
+  input: userFields,
   output: z.object({
     userId: z.string(),
     tenantId: z.string(),
@@ -80,16 +60,7 @@ export const updateUser = defineTool({
   description:
     "Change a user: only the fields given change. enabled=false locks the user out at once (prefer it to deleting); roles replaces all of the user's roles; a new email must be verified again. Returns the fields changed; call retrieve_user to see the result.",
   input: z
-    .strictObject({
-      userId,
-      firstName: name.optional(),
-      lastName: name.optional(),
-      email: email.optional(),
-      enabled: z.boolean().optional().describe("false disables the user: they can no longer log in."),
-      totp: z.boolean().optional().describe("Require two-factor authentication (TOTP)."),
-      locale: locale.optional(),
-      roles: roles.optional(),
-    })
+    .strictObject({ userId, ...userFields.partial().shape })
     .refine(({ userId: _, ...changes }) => Object.keys(changes).length > 0, {
       error: "Give at least one field to change besides userId",
     }),

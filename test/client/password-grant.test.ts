@@ -110,4 +110,60 @@ describe("password grant", () => {
     await expect(tokens.getToken()).resolves.toBe("a3");
     expect(grants).toEqual(["password", "refresh_token", "password"]);
   });
+
+  it("keeps its refresh token when a refresh answer brings no new one", async () => {
+    const agent = mockAgent();
+    let clock = 0;
+    const refreshTokensSent: Array<string | null> = [];
+    agent
+      .get(AUTH_ORIGIN)
+      .intercept({ path: TOKEN_PATH, method: "POST" })
+      .reply<object>((options) => {
+        const form = new URLSearchParams(String(options.body));
+        if (form.get("grant_type") === "refresh_token") {
+          refreshTokensSent.push(form.get("refresh_token"));
+          return {
+            statusCode: 200,
+            data: { access_token: "refreshed", expires_in: 60 },
+            responseOptions: JSON_HEADERS,
+          };
+        }
+        return {
+          statusCode: 200,
+          data: { access_token: "first", expires_in: 60, refresh_token: "r1", refresh_expires_in: 600 },
+          responseOptions: JSON_HEADERS,
+        };
+      })
+      .times(3);
+    const tokens = passwordGrant(agent, () => clock);
+    await tokens.getToken();
+    clock = 61_000;
+    await expect(tokens.getToken()).resolves.toBe("refreshed");
+    clock = 122_000;
+    await expect(tokens.getToken()).resolves.toBe("refreshed");
+    expect(refreshTokensSent).toEqual(["r1", "r1"]);
+  });
+
+  it("uses a refresh token with refresh_expires_in 0 (no expiry) until it is refused", async () => {
+    const agent = mockAgent();
+    let clock = 0;
+    const grants: string[] = [];
+    agent
+      .get(AUTH_ORIGIN)
+      .intercept({ path: TOKEN_PATH, method: "POST" })
+      .reply((options) => {
+        grants.push(new URLSearchParams(String(options.body)).get("grant_type") ?? "");
+        return {
+          statusCode: 200,
+          data: { access_token: "a", expires_in: 60, refresh_token: "offline", refresh_expires_in: 0 },
+          responseOptions: JSON_HEADERS,
+        };
+      })
+      .times(2);
+    const tokens = passwordGrant(agent, () => clock);
+    await tokens.getToken();
+    clock = 10 * 24 * 3600 * 1000;
+    await tokens.getToken();
+    expect(grants).toEqual(["password", "refresh_token"]);
+  });
 });

@@ -44,30 +44,47 @@ describe("the built CLI over stdio", () => {
     expect(existsSync(CLI), "run `npm run build` first (npm test does)").toBe(true);
   });
 
-  it("serves every tool against the embedded sandbox", async () => {
+  it("serves every one of the 12 tools against the embedded sandbox", async () => {
     const { client, stderr } = await connect(["--sandbox"]);
     expect(client.getServerVersion()?.name).toBe("contabo-users-mcp");
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(12);
+    const called: string[] = [];
+    const call = async (name: string, args: Record<string, unknown> = {}) => {
+      called.push(name);
+      const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+      expect(result.isError, `${name}: ${JSON.stringify(result.content)}`).toBeFalsy();
+      return result.structuredContent as Record<string, unknown>;
+    };
 
-    const list = (await client.callTool({
-      name: "retrieve_user_list",
-      arguments: { size: 3 },
-    })) as CallToolResult;
-    expect(list.isError).toBeFalsy();
-    expect(list.structuredContent).toMatchObject({ pagination: { page: 1, size: 3, totalElements: 25 } });
-
-    const created = (await client.callTool({
-      name: "create_user",
-      arguments: { email: "e2e@example.com", enabled: true, totp: false, locale: "en" },
-    })) as CallToolResult;
-    const userId = (created.structuredContent as { userId: string }).userId;
-    const deleted = (await client.callTool({ name: "delete_user", arguments: { userId } })) as CallToolResult;
-    expect(deleted.structuredContent).toMatchObject({ ok: true, userId });
+    const list = await call("retrieve_user_list", { size: 3 });
+    expect(list).toMatchObject({ pagination: { page: 1, size: 3, totalElements: 25 } });
+    const { userId } = (await call("create_user", {
+      email: "e2e@example.com",
+      enabled: true,
+      totp: false,
+      locale: "en",
+    })) as { userId: string };
+    expect(await call("retrieve_user", { userId })).toMatchObject({ user: { email: "e2e@example.com" } });
+    await call("update_user", { userId, firstName: "End", roles: [3] });
+    await call("reset_password", { userId });
+    await call("resend_email_verification", { userId, redirectUrl: "https://example.com" });
+    const { credentials } = (await call("list_object_storage_credentials", { userId })) as {
+      credentials: Array<{ objectStorageId: string; credentialId: number }>;
+    };
+    const address = {
+      userId,
+      objectStorageId: credentials[0]?.objectStorageId,
+      credentialId: credentials[0]?.credentialId,
+    };
+    await call("get_object_storage_credentials", address);
+    await call("regenerate_object_storage_credentials", address);
+    await call("retrieve_user_client");
+    await call("generate_client_secret");
+    expect(await call("delete_user", { userId })).toMatchObject({ ok: true, userId });
+    expect([...called].sort()).toEqual(tools.map((t) => t.name).sort());
 
     // Logs are JSON lines on stderr; stdout carried only MCP messages, or the client would have failed.
     const lines = stderr.join("").trim().split("\n");
-    expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     expect(stderr.join("")).toContain("sandbox mode");
   });
@@ -90,16 +107,21 @@ describe("the built CLI over stdio", () => {
     expect(stderr).toContain('"reason":"client disconnected"');
   });
 
-  it("exits on SIGTERM, leaving nothing running", async () => {
+  it("exits with code 0 on SIGTERM", async () => {
     const child = spawn(process.execPath, [CLI, "--sandbox"], {
       env: cleanEnv(),
       stdio: ["pipe", "pipe", "pipe"],
     });
+    let stderr = "";
     await new Promise<void>((resolve) =>
-      child.stderr.on("data", (d: Buffer) => d.includes("serving MCP") && resolve()),
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes("serving MCP")) resolve();
+      }),
     );
     child.kill("SIGTERM");
     expect(await exited(child)).toBe(0);
+    expect(stderr).toContain('"reason":"SIGTERM"');
   });
 
   it("without credentials, lists tools and explains what to set on each call", async () => {
