@@ -3,7 +3,10 @@ import { ContaboError } from "./client/errors.js";
 import { type ContaboClientConfig, createContaboClient } from "./client/index.js";
 import { type Command, readCommand, USAGE, UsageError } from "./config.js";
 import { createLogger, type Logger } from "./log.js";
+import { createSafety } from "./safety/index.js";
+import { SecretRedactor } from "./safety/secrets.js";
 import { createMcpServer } from "./server.js";
+import { TOOLS } from "./tools/registry.js";
 import { VERSION } from "./version.js";
 
 type Cleanup = () => Promise<void>;
@@ -25,9 +28,10 @@ async function main(): Promise<void> {
 }
 
 async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<void> {
-  const logger = createLogger(command.logLevel);
+  const redactor = new SecretRedactor();
+  const logger = createLogger(command.logLevel, undefined, redactor);
   const cleanups: Cleanup[] = [];
-  let clientConfig: ContaboClientConfig = { ...command.client, logger };
+  let clientConfig: ContaboClientConfig = { ...command.client, logger, redactor };
   if (command.sandbox) {
     // Loaded only when asked for: a plain start does not pay for the simulator.
     const { startSandbox } = await import("./sandbox/index.js");
@@ -48,7 +52,11 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
       "no Contabo credentials: tools are listed, and every call explains what to set (or start with --sandbox)",
     );
   }
-  const server = createMcpServer({ api: client.api, logger });
+  const safety = usageErrorOnThrow(() =>
+    createSafety({ ...command.safety, redactor, auditSink: (line) => process.stderr.write(line) }, TOOLS),
+  );
+  cleanups.push(async () => safety.audit.close());
+  const server = createMcpServer({ api: client.api, logger, safety });
   cleanups.unshift(() => server.close());
   onShutdownSignal(logger, cleanups);
   const { serveStdio } = await import("./transports/stdio.js");
@@ -80,6 +88,14 @@ async function runSandbox(command: Extract<Command, { kind: "sandbox" }>): Promi
     ].join("\n"),
   );
   onShutdownSignal(logger, [() => sandbox.close()]);
+}
+
+function usageErrorOnThrow<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 function onShutdownSignal(logger: Logger, cleanups: Cleanup[]): void {

@@ -2,9 +2,11 @@ import { parseArgs } from "node:util";
 import { CREDENTIAL_VARIABLES } from "./client/credentials.js";
 import type { ContaboClientConfig } from "./client/index.js";
 import { isLogLevel, type LogLevel } from "./log.js";
+import { CONFIRM_MODES, type ConfirmMode } from "./safety/confirmation.js";
+import type { SafetyConfig } from "./safety/index.js";
 
 export const USAGE = `Usage:
-  contabo-users-mcp [--sandbox] [--log-level LEVEL]    MCP server over stdio
+  contabo-users-mcp [--sandbox] [options]               MCP server over stdio
   contabo-users-mcp sandbox [--port N] [--host HOST]    the Users API simulator alone
   contabo-users-mcp --help | --version
 
@@ -14,14 +16,27 @@ Options:
   --port N           sandbox command: port to listen on (default 8080; 0 picks a free one)
   --host HOST        sandbox command: address to listen on (default 127.0.0.1)
   --seed N           sandbox: seed of the demo data (default fixed, so data is the same on every start)
+  --confirm MODE     auto, elicit, token or off: how destructive calls and secret reveals are confirmed (default auto)
+  --confirm-ttl S    seconds a confirmation token stays valid (default 300)
+  --read-only        offer only the read-only tools
+  --tools LIST       comma-separated tool names or globs to offer (read-only wins)
+  --email-limit N    e-mails per user per minute from reset_password / resend_email_verification (default 1; 0 = no limit)
+  --audit-log FILE   also append the audit lines to FILE (created with mode 0600)
 
 Environment (real API): CONTABO_CLIENT_ID, CONTABO_CLIENT_SECRET, CONTABO_API_USER, CONTABO_API_PASSWORD
-  (or CONTABO_ACCESS_TOKEN), CONTABO_API_URL, CONTABO_AUTH_URL.`;
+  (or CONTABO_ACCESS_TOKEN), CONTABO_API_URL, CONTABO_AUTH_URL; CONTABO_MCP_CONFIRM_KEY (shared confirmation key).`;
 
 export type Command =
   | { kind: "help" }
   | { kind: "version" }
-  | { kind: "serve"; sandbox: boolean; seed?: number; logLevel: LogLevel; client: ContaboClientConfig }
+  | {
+      kind: "serve";
+      sandbox: boolean;
+      seed?: number;
+      logLevel: LogLevel;
+      client: ContaboClientConfig;
+      safety: Omit<SafetyConfig, "auditSink" | "redactor" | "now">;
+    }
   | { kind: "sandbox"; port: number; host: string; seed?: number; logLevel: LogLevel };
 
 export class UsageError extends Error {}
@@ -60,6 +75,18 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     seed,
     logLevel,
     client: clientConfigFromEnv(env),
+    safety: {
+      confirmMode: readConfirmMode(values.confirm ?? "auto"),
+      confirmKey: env.CONTABO_MCP_CONFIRM_KEY?.trim() || undefined,
+      confirmTtlMs: readInteger("--confirm-ttl", values["confirm-ttl"] ?? "300", 1, 86_400) * 1000,
+      readOnly: values["read-only"] ?? false,
+      allowTools: values.tools
+        ?.split(",")
+        .map((name) => name.trim())
+        .filter(Boolean),
+      emailsPerUserPerMinute: readInteger("--email-limit", values["email-limit"] ?? "1", 0, 1000),
+      auditFile: values["audit-log"],
+    },
   };
 }
 
@@ -76,6 +103,12 @@ function parse(argv: readonly string[]) {
       port: { type: "string" },
       host: { type: "string" },
       seed: { type: "string" },
+      confirm: { type: "string" },
+      "confirm-ttl": { type: "string" },
+      "read-only": { type: "boolean" },
+      tools: { type: "string" },
+      "email-limit": { type: "string" },
+      "audit-log": { type: "string" },
     },
   });
 }
@@ -94,6 +127,15 @@ export function clientConfigFromEnv(env: NodeJS.ProcessEnv): ContaboClientConfig
       Object.entries(CREDENTIAL_VARIABLES).map(([field, variable]) => [field, read(variable)]),
     ),
   };
+}
+
+function readConfirmMode(value: string): ConfirmMode {
+  const mode = CONFIRM_MODES.find((candidate) => candidate === value);
+  if (!mode)
+    throw new UsageError(
+      `--confirm must be one of ${CONFIRM_MODES.join(", ")}, not ${JSON.stringify(value)}`,
+    );
+  return mode;
 }
 
 function readLogLevel(value: string): LogLevel {

@@ -12,12 +12,29 @@ const cli = fileURLToPath(new URL("./cli.js", import.meta.url));
 const transport = new StdioClientTransport({
   command: process.execPath,
   args: [cli, "--sandbox", "--log-level", "error"],
-  stderr: "inherit",
+  stderr: "pipe",
+});
+// The server's stderr carries its audit lines (and errors); they are counted and shown at the end.
+let serverStderr = "";
+transport.stderr?.on("data", (chunk: Buffer) => {
+  serverStderr += chunk.toString();
 });
 const client = new Client({ name: `${SERVER_NAME}-demo`, version: VERSION });
 
+/**
+ * Calls a tool the way an agent should: when the server asks for confirmation, it shows the preview
+ * (here: prints it), the human agrees, and the call is repeated with the confirmation token.
+ */
 async function call(name: string, args: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  process.stdout.write(`\n> ${name} ${JSON.stringify(args)}\n`);
+  const result = await callOnce(name, args);
+  if (result.confirmationRequired !== true) return result;
+  process.stdout.write("  (the user reads the preview and agrees)\n");
+  return callOnce(name, { ...args, confirmationToken: result.confirmationToken });
+}
+
+async function callOnce(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const shown = { ...args, ...(args.confirmationToken ? { confirmationToken: "…" } : {}) };
+  process.stdout.write(`\n> ${name} ${JSON.stringify(shown)}\n`);
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
   const text = result.content.map((part) => (part.type === "text" ? part.text : `[${part.type}]`)).join("\n");
   if (result.isError) {
@@ -75,4 +92,7 @@ await call("delete_user", { userId });
 await call("retrieve_user", { userId });
 
 await client.close();
-process.stdout.write("\nDone: every call above went through MCP over stdio to the sandbox over HTTP.\n");
+const auditLines = serverStderr.split("\n").filter((line) => line.includes('"audit":true'));
+process.stdout.write(
+  `\nDone: every call above went through MCP over stdio to the sandbox over HTTP. The server wrote ${auditLines.length} audit lines on stderr; the last one:\n  ${auditLines.at(-1) ?? "(none)"}\n`,
+);

@@ -1,3 +1,5 @@
+import type { SecretRedactor } from "./safety/secrets.js";
+
 /**
  * The process logger. stdout belongs to the stdio transport, so every line goes to stderr.
  * Lines are JSON so that they can be collected and scanned; callers pass fields, never secrets.
@@ -20,10 +22,16 @@ const stderrSink: LogSink = (line) => {
   process.stderr.write(`${line}\n`);
 };
 
-export function createLogger(level: LogLevel = "info", sink: LogSink = stderrSink): Logger {
+/** Every line passes `redactor` (when given) on its way out: no secret reaches the log. */
+export function createLogger(
+  level: LogLevel = "info",
+  sink: LogSink = stderrSink,
+  redactor?: SecretRedactor,
+): Logger {
   const emit = (lineLevel: LogLevel, message: string, fields?: LogFields) => {
     if (ORDER[lineLevel] < ORDER[level]) return;
-    sink(JSON.stringify({ time: new Date().toISOString(), level: lineLevel, message, ...fields }));
+    const record = { time: new Date().toISOString(), level: lineLevel, message, ...fields };
+    sink(JSON.stringify(redactor ? redactor.value(record) : record));
   };
   return {
     debug: (message, fields) => emit("debug", message, fields),

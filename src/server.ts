@@ -1,66 +1,139 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { UsersApi } from "./client/users-api.js";
 import { type Logger, silentLogger } from "./log.js";
-import type { ToolDefinition } from "./tools/define-tool.js";
+import { auditTarget } from "./safety/audit.js";
+import { confirmableOutput, type Decision, type ElicitationChannel } from "./safety/confirmation.js";
+import { createSafety, type Safety, type SafetyConfig } from "./safety/index.js";
+import type { ToolContext, ToolDefinition } from "./tools/define-tool.js";
 import { TOOLS } from "./tools/registry.js";
-import { toolError, toolSuccess } from "./tools/tool-result.js";
+import { toolError, toolRefusal, toolSuccess } from "./tools/tool-result.js";
 import { SERVER_NAME, VERSION } from "./version.js";
 
 export interface ServerOptions {
   api: UsersApi;
   logger?: Logger;
   tools?: readonly ToolDefinition[];
+  /** A ready safety layer (the CLI shares one redactor with the client), or its configuration. */
+  safety?: Safety | SafetyConfig;
 }
 
 const INSTRUCTIONS =
-  "Manage the users of a Contabo account: list, create, update, disable and delete users, send password-reset and verification e-mails, and manage the API client secret and users' S3 object-storage credentials. Find ids with retrieve_user_list and list_object_storage_credentials first. Tools marked destructive change access at once: tell the user what will happen before calling them. Every result carries the requestId of the Contabo request, for support.";
+  "Manage the users of a Contabo account: list, create, update, disable and delete users, send password-reset and verification e-mails, and manage the API client secret and users' S3 object-storage credentials. Find ids with retrieve_user_list and list_object_storage_credentials first. Destructive calls and revealing secrets need the user's confirmation: when a tool answers confirmationRequired, show the user its preview and call again with the confirmationToken only if they agree. Secrets are masked unless reveal=true. Every result carries the requestId of the Contabo request, for support.";
 
 /** Builds the MCP server from the tool registry: one registration path for every tool. */
-export function createMcpServer({ api, logger = silentLogger, tools = TOOLS }: ServerOptions): McpServer {
+export function createMcpServer({
+  api,
+  logger = silentLogger,
+  tools = TOOLS,
+  safety = {},
+}: ServerOptions): McpServer {
+  const layer = "gate" in safety ? safety : createSafety(safety, tools);
   const server = new McpServer({ name: SERVER_NAME, version: VERSION }, { instructions: INSTRUCTIONS });
   for (const tool of tools) {
-    server.registerTool(
+    const registered = server.registerTool(
       tool.name,
       {
         title: tool.annotations.title,
         description: tool.description,
         inputSchema: tool.input,
-        outputSchema: tool.output,
+        outputSchema: tool.confirm ? confirmableOutput(tool.output) : tool.output,
         annotations: tool.annotations,
       },
       async (args, extra) => {
-        const started = performance.now();
-        try {
-          const output = await tool.run(args, { api, signal: extra.signal });
-          logger.info("tool call", {
-            tool: tool.name,
-            outcome: "ok",
-            ms: elapsed(started),
-            requestId: requestIdOf(output),
-          });
-          return toolSuccess(output);
-        } catch (error) {
-          const outcome = extra.signal.aborted ? "cancelled" : "error";
-          logger[outcome === "cancelled" ? "info" : "warn"]("tool call", {
-            tool: tool.name,
-            outcome,
-            ms: elapsed(started),
-            error: error instanceof Error ? error.name : "unknown",
-            requestId: requestIdOf(error),
-          });
-          return toolError(tool.name, error);
-        }
+        const channel: ElicitationChannel = {
+          supported: Boolean(server.server.getClientCapabilities()?.elicitation?.form),
+          ask: (message, requestedSchema) =>
+            server.server.elicitInput(
+              { mode: "form", message, requestedSchema },
+              { relatedRequestId: extra.requestId, signal: extra.signal },
+            ),
+        };
+        return callTool(tool, args, { api, signal: extra.signal }, channel, layer, logger);
       },
     );
+    if (!layer.selection.enabled.has(tool.name)) registered.disable();
   }
   return server;
 }
 
-function elapsed(started: number): number {
-  return Math.round(performance.now() - started);
-}
+/** One tool call through the safety layer: filter, e-mail limit, confirmation, then the tool; audited and logged. */
+async function callTool(
+  tool: ToolDefinition,
+  args: Record<string, unknown>,
+  context: ToolContext,
+  channel: ElicitationChannel,
+  safety: Safety,
+  logger: Logger,
+): Promise<CallToolResult> {
+  const started = performance.now();
+  const needsConfirmation = tool.confirm?.when(args) ?? false;
+  const audited = !tool.annotations.readOnlyHint || needsConfirmation;
+  let decision: Decision = needsConfirmation ? "refused" : "not-required";
+  const finish = (
+    outcome: "ok" | "error" | "not-run",
+    result: CallToolResult,
+    requestId?: string,
+    error?: unknown,
+  ) => {
+    const cancelled = outcome === "error" && context.signal.aborted;
+    logger[outcome === "error" && !cancelled ? "warn" : "info"]("tool call", {
+      tool: tool.name,
+      outcome: cancelled ? "cancelled" : outcome,
+      decision,
+      ms: Math.round(performance.now() - started),
+      error: error instanceof Error ? error.name : undefined,
+      requestId,
+    });
+    if (audited) {
+      safety.audit.record({
+        tool: tool.name,
+        target: auditTarget(args),
+        arguments: args,
+        decision,
+        outcome,
+        requestId,
+        error: result.isError && result.content[0]?.type === "text" ? result.content[0].text : undefined,
+      });
+    }
+    return result;
+  };
 
-function requestIdOf(value: unknown): string | undefined {
-  if (typeof value !== "object" || value === null || !("requestId" in value)) return undefined;
-  return typeof value.requestId === "string" ? value.requestId : undefined;
+  const disabledBecause = safety.selection.disabled.get(tool.name);
+  if (disabledBecause)
+    return finish("not-run", toolRefusal(tool.name, `this tool is turned off: ${disabledBecause}.`));
+  const slot = tool.emailRecipient ? safety.emailLimiter.acquire(tool.emailRecipient(args)) : undefined;
+  if (slot && !slot.ok) {
+    return finish(
+      "not-run",
+      toolRefusal(
+        tool.name,
+        `this user was e-mailed too recently (at most ${safety.emailLimiter.perMinute} e-mail(s) per user per minute). Nothing was sent; try again in ${slot.retryInSeconds} s.`,
+      ),
+    );
+  }
+  try {
+    const gate = await safety.gate.check(tool, args, context, channel);
+    decision = gate.decision;
+    if (!gate.proceed) {
+      slot?.release();
+      return finish(
+        "not-run",
+        "error" in gate ? toolRefusal(tool.name, gate.error) : toolSuccess(gate.structured),
+      );
+    }
+    const output = await tool.run(args, context);
+    const requestId = typeof output.requestId === "string" ? output.requestId : undefined;
+    return finish("ok", toolSuccess(output), requestId);
+  } catch (error) {
+    slot?.release();
+    const requestId =
+      typeof error === "object" &&
+      error !== null &&
+      "requestId" in error &&
+      typeof error.requestId === "string"
+        ? error.requestId
+        : undefined;
+    return finish("error", toolError(tool.name, error, safety.redactor), requestId, error);
+  }
 }

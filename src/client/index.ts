@@ -1,6 +1,7 @@
 import { Agent } from "undici";
 import { v4 as uuidv4 } from "uuid";
 import type { Logger } from "../log.js";
+import { SecretRedactor } from "../safety/secrets.js";
 import { CONTABO_TOKEN_URL } from "../spec/token.js";
 import { parseServiceUrl } from "./base-url.js";
 import { completeCredentials, type PasswordGrantCredentials } from "./credentials.js";
@@ -25,6 +26,8 @@ export interface ContaboClientConfig {
   logger?: Logger;
   /** The clock for token expiry (tests move it). */
   now?: () => number;
+  /** Learns every credential, token and secret the client handles, so that logs and errors never show them. */
+  redactor?: SecretRedactor;
 }
 
 export interface ContaboClient {
@@ -32,6 +35,7 @@ export interface ContaboClient {
   tokens: TokenProvider;
   apiUrl: URL;
   traceId: string;
+  redactor: SecretRedactor;
   close(): Promise<void>;
 }
 
@@ -44,7 +48,8 @@ export function createContaboClient(config: ContaboClientConfig): ContaboClient 
     bodyTimeout: config.timeouts?.bodyMs ?? 30_000,
     keepAliveTimeout: 30_000,
   });
-  const tokens = tokenProviderFor(config, dispatcher);
+  const redactor = config.redactor ?? new SecretRedactor();
+  const tokens = tokenProviderFor(config, dispatcher, redactor);
   const traceId = uuidv4();
   const pipeline = new RequestPipeline({
     baseUrl: apiUrl,
@@ -54,17 +59,26 @@ export function createContaboClient(config: ContaboClientConfig): ContaboClient 
     retry: config.retry,
     callBudgetMs: config.callBudgetMs,
     logger: config.logger,
+    redactor,
   });
   return {
     api: createHttpUsersApi(pipeline, tokens),
     tokens,
     apiUrl,
     traceId,
+    redactor,
     close: () => dispatcher.close(),
   };
 }
 
-function tokenProviderFor(config: ContaboClientConfig, dispatcher: Agent): TokenProvider {
+function tokenProviderFor(
+  config: ContaboClientConfig,
+  dispatcher: Agent,
+  redactor: SecretRedactor,
+): TokenProvider {
+  redactor.remember(config.accessToken);
+  redactor.remember(config.credentials?.clientSecret);
+  redactor.remember(config.credentials?.password);
   if (config.accessToken) return new StaticTokenProvider(config.accessToken);
   const given = completeCredentials(config.credentials ?? {});
   if (!given.ok) return new MissingCredentialsProvider(given.missing);
@@ -73,5 +87,6 @@ function tokenProviderFor(config: ContaboClientConfig, dispatcher: Agent): Token
     credentials: given.credentials,
     dispatcher,
     now: config.now,
+    redactor,
   });
 }

@@ -1,4 +1,5 @@
 import { type Dispatcher, request } from "undici";
+import type { SecretRedactor } from "../safety/secrets.js";
 import { type TokenResponse, tokenResponseSchema } from "../spec/token.js";
 import { raceAbort } from "./abortable.js";
 import type { PasswordGrantCredentials } from "./credentials.js";
@@ -14,6 +15,7 @@ export interface PasswordGrantOptions {
   /** How long one token request may take. */
   timeoutMs?: number;
   now?: () => number;
+  redactor?: SecretRedactor;
 }
 
 interface CachedToken {
@@ -63,6 +65,7 @@ export class PasswordGrantTokenProvider implements TokenProvider {
   }
 
   useClientSecret(secret: string): void {
+    this.options.redactor?.remember(secret);
     this.clientSecret = secret;
   }
 
@@ -90,6 +93,8 @@ export class PasswordGrantTokenProvider implements TokenProvider {
   }
 
   private store(response: TokenResponse): string {
+    this.options.redactor?.remember(response.access_token);
+    this.options.redactor?.remember(response.refresh_token);
     const now = this.now();
     const lifetime = (response.expires_in ?? DEFAULT_EXPIRES_IN_S) * 1000;
     const previous = this.cached;

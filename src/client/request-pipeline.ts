@@ -2,6 +2,7 @@ import { type Dispatcher, request } from "undici";
 import { v4 as uuidv4 } from "uuid";
 import type { z } from "zod";
 import { type Logger, silentLogger } from "../log.js";
+import type { SecretRedactor } from "../safety/secrets.js";
 import type { HttpMethod } from "../spec/common.js";
 import { SERVER_NAME, VERSION } from "../version.js";
 import { asAbortError, sleep } from "./abortable.js";
@@ -53,6 +54,8 @@ export interface RequestPipelineOptions {
   callBudgetMs?: number;
   logger?: Logger;
   random?: () => number;
+  /** Learns the secrets in responses (secret, secretKey …) so that no log or error shows them. */
+  redactor?: SecretRedactor;
   /** How to wait between attempts (tests record the waits instead of sleeping). */
   wait?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -154,6 +157,7 @@ export class RequestPipeline {
       const body = (
         spec.response === undefined ? undefined : parseSuccessBody(spec.response, operation, text, requestId)
       ) as ResponseBody<S>;
+      this.options.redactor?.rememberFieldsOf(body);
       return { body, operation, status, requestId };
     }
   }

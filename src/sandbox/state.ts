@@ -29,6 +29,7 @@ export interface SentEmail {
 }
 
 const MAX_OUTBOX = 1_000;
+const MAX_ISSUED_SECRETS = 100_000;
 
 /** What the sandbox knows: one tenant's users, roles, object storages, S3 credentials and API client. */
 export class SandboxState {
@@ -41,6 +42,8 @@ export class SandboxState {
   apiClient: Omit<ApiClient, keyof Tenant>;
   /** The API user's login (the owner's e-mail) and API password, for the token endpoint. */
   apiLogin: Pick<PasswordGrantCredentials, "username" | "password">;
+  /** Every secret the sandbox handed out (passwords, client secrets, S3 keys, tokens), for leak scans in tests. */
+  readonly issuedSecrets = new Set<string>();
   private nextCredentialId = 1001;
 
   constructor(
@@ -51,6 +54,13 @@ export class SandboxState {
   ) {
     this.apiClient = apiClient;
     this.apiLogin = apiLogin;
+    this.recordSecret(apiClient.secret);
+    this.recordSecret(apiLogin.password);
+  }
+
+  recordSecret(secret: string): string {
+    if (this.issuedSecrets.size < MAX_ISSUED_SECRETS) this.issuedSecrets.add(secret);
+    return secret;
   }
 
   findUserByEmail(email: string): StoredUser | undefined {
@@ -111,7 +121,9 @@ export class SandboxState {
   newS3Keys(): { accessKey: string; secretKey: string } {
     return {
       accessKey: this.random.string(20, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
-      secretKey: this.random.string(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
+      secretKey: this.recordSecret(
+        this.random.string(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
+      ),
     };
   }
 

@@ -1,32 +1,63 @@
 import { z } from "zod";
+import { fingerprint } from "../safety/fingerprint.js";
+import { maskSecret } from "../safety/secrets.js";
 import { apiClientSchema, clientSecretSchema } from "../spec/api-client.js";
+import type { ToolContext } from "./define-tool.js";
 import { DESTRUCTIVE_WRITE, defineTool, READ } from "./define-tool.js";
-import { onlyItem } from "./fields.js";
+import { confirmationToken, onlyItem, reveal, shownSecret } from "./fields.js";
+
+async function liveClient({ api, signal }: ToolContext) {
+  return onlyItem(await api.retrieveUserClient({ signal }), "API client");
+}
 
 export const retrieveUserClient = defineTool({
   name: "retrieve_user_client",
   description:
-    "Get the OAuth2 API client of the calling API user: its id, clientId and current secret (the credentials used to obtain API tokens).",
-  input: z.strictObject({}),
+    "Get the OAuth2 API client of the calling API user: its id, clientId and secret (masked to its last 4 characters unless reveal=true, which needs the user's confirmation).",
+  input: z.strictObject({ reveal, confirmationToken }),
   output: z.object({ client: apiClientSchema, requestId: z.string() }),
   annotations: { title: "Get API client", ...READ },
-  run: async (_args, { api, signal }) => {
+  confirm: {
+    when: (args) => args.reveal === true,
+    preview: async (_args, context) => {
+      const client = await liveClient(context);
+      return {
+        action: `Show the full secret of API client ${client.clientId} in this conversation.`,
+        target: { clientId: client.clientId, id: client.id, secret: maskSecret(client.secret) },
+        fingerprint: fingerprint(client),
+      };
+    },
+  },
+  run: async ({ reveal }, { api, signal }) => {
     const result = await api.retrieveUserClient({ signal });
-    return { client: onlyItem(result, "API client"), requestId: result.requestId };
+    const client = onlyItem(result, "API client");
+    return { client: { ...client, secret: shownSecret(client.secret, reveal) }, requestId: result.requestId };
   },
 });
 
 export const generateClientSecret = defineTool({
   name: "generate_client_secret",
   description:
-    "Rotate the API client's secret. The old secret stops working at once for new logins: every script or tool using it (cntb, Terraform, other MCP servers) must be given the new one. This server switches to the new secret by itself until it restarts; update CONTABO_CLIENT_SECRET. Returns the new secret.",
-  input: z.strictObject({}),
+    "Rotate the API client's secret; needs the user's confirmation. The old secret stops working at once for new logins: every script or tool using it (cntb, Terraform, other MCP servers) must be given the new one. This server switches to the new secret by itself until it restarts; update CONTABO_CLIENT_SECRET. Returns the new secret masked unless reveal=true.",
+  input: z.strictObject({ reveal, confirmationToken }),
   output: z.object({ client: clientSecretSchema, effect: z.string(), requestId: z.string() }),
   annotations: { title: "Rotate API client secret", ...DESTRUCTIVE_WRITE },
-  run: async (_args, { api, signal }) => {
+  confirm: {
+    when: () => true,
+    preview: async ({ reveal }, context) => {
+      const client = await liveClient(context);
+      return {
+        action: `Rotate the secret of API client ${client.clientId}: the current secret (${maskSecret(client.secret)}) stops working at once for every script and tool that logs in with it${reveal ? "; the new secret is shown in full in this conversation" : ""}.`,
+        target: { clientId: client.clientId, id: client.id, secret: maskSecret(client.secret) },
+        fingerprint: fingerprint(client),
+      };
+    },
+  },
+  run: async ({ reveal }, { api, signal }) => {
     const result = await api.generateClientSecret({ signal });
+    const client = onlyItem(result, "client secret");
     return {
-      client: onlyItem(result, "client secret"),
+      client: { ...client, secret: shownSecret(client.secret, reveal) },
       effect: "The client secret was rotated; the old one no longer works for new logins.",
       requestId: result.requestId,
     };

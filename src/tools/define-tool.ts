@@ -24,8 +24,31 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   input: I;
   output: O;
   annotations: ToolAnnotations;
+  /** Present when some calls need a human's confirmation first (see src/safety/confirmation.ts). */
+  confirm?: Confirmation<z.output<I>>;
+  /** Present when the tool e-mails a user: the userId its calls are rate-limited by. */
+  emailRecipient?(args: z.output<I>): string;
   // Method syntax on purpose: a registry of differently typed tools stays assignable to ToolDefinition[].
   run(args: z.output<I>, context: ToolContext): Promise<z.input<O>>;
+}
+
+/** What a confirmation shows the human: the effect, on live data, and a fingerprint of that data. */
+export interface Preview {
+  /** One sentence: what the call will do to which target. */
+  action: string;
+  /** Live details of the target as a human reads them; secrets only masked. */
+  target: Record<string, string | number | boolean | string[]>;
+  /** Fingerprint of the target's current state: a confirmation is valid only while it is unchanged. */
+  fingerprint: string;
+  /** For elicitation: a value the human must type to proceed (delete_user: the user's e-mail). */
+  typeToConfirm?: { label: string; value: string };
+}
+
+export interface Confirmation<A> {
+  /** Whether this call needs confirmation (update_user: only when it disables the user or changes roles). */
+  when(args: A): boolean;
+  /** Loads the target's live state and describes the effect. */
+  preview(args: A, context: ToolContext): Promise<Preview>;
 }
 
 /** Identity helper: it exists so that `run`'s argument and result types are inferred from the zod schemas. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ContaboResponseError } from "../client/errors.js";
 import type { ApiResponse } from "../client/request-pipeline.js";
+import { maskSecret } from "../safety/secrets.js";
 import { createUserRequestSchema } from "../spec/users.js";
 
 /** Argument schemas shared by several tools, with the spec's constraints and descriptions for a model. */
@@ -56,6 +57,27 @@ export const redirectUrl = z
   .max(2000)
   .optional()
   .describe("Where the link in the e-mail leads after the user acts (http or https URL). Optional.");
+
+export const reveal = z
+  .boolean()
+  .optional()
+  .describe(
+    "true returns the secret in full (needs the user's confirmation); by default only its last 4 characters.",
+  );
+
+export const confirmationToken = z
+  .string()
+  .min(1)
+  .max(1000)
+  .optional()
+  .describe(
+    "Only when a previous call answered confirmationRequired: show its preview to the user and, once they agree, call again with the same arguments plus this token.",
+  );
+
+/** A secret as the tools return it: masked unless the caller asked to reveal it (and that was confirmed). */
+export function shownSecret(secret: string, revealed: boolean | undefined): string {
+  return revealed ? secret : maskSecret(secret);
+}
 
 /** Single-object responses carry `data` as an array of one: take that one, or fail clearly. */
 export function onlyItem<T>(response: ApiResponse<{ data: T[] }>, what: string): T {

@@ -1,13 +1,31 @@
 import { z } from "zod";
+import { fingerprint } from "../safety/fingerprint.js";
 import { paginationSchema } from "../spec/envelopes.js";
-import { credentialSchema } from "../spec/object-storage-credentials.js";
+import { type Credential, credentialSchema } from "../spec/object-storage-credentials.js";
 import { DESTRUCTIVE_WRITE, defineTool, READ } from "./define-tool.js";
-import { credentialId, objectStorageId, onlyItem, orderBy, page, size, userId } from "./fields.js";
+import {
+  confirmationToken,
+  credentialId,
+  objectStorageId,
+  onlyItem,
+  orderBy,
+  page,
+  reveal,
+  shownSecret,
+  size,
+  userId,
+} from "./fields.js";
+import { credentialPreview, liveUser, userLabel } from "./previews.js";
+
+const shown = (credential: Credential, revealed: boolean | undefined): Credential => ({
+  ...credential,
+  secretKey: shownSecret(credential.secretKey, revealed),
+});
 
 export const listObjectStorageCredentials = defineTool({
   name: "list_object_storage_credentials",
   description:
-    "List a user's S3 credentials (accessKey, secretKey) for the account's object storages, with credentialId, objectStorageId, storage name and region. Filter by storage, region or name. Use it to find the ids for get/regenerate.",
+    "List a user's S3 credentials for the account's object storages: credentialId, objectStorageId, storage name, region, accessKey and secretKey (masked unless reveal=true, which needs the user's confirmation). Use it to find the ids for get/regenerate.",
   input: z.strictObject({
     userId,
     page,
@@ -26,6 +44,8 @@ export const listObjectStorageCredentials = defineTool({
       .max(255)
       .optional()
       .describe("Only storages whose name contains this text."),
+    reveal,
+    confirmationToken,
   }),
   output: z.object({
     credentials: z.array(credentialSchema),
@@ -33,44 +53,83 @@ export const listObjectStorageCredentials = defineTool({
     requestId: z.string(),
   }),
   annotations: { title: "List object storage credentials", ...READ },
-  run: async ({ userId, ...query }, { api, signal }) => {
+  confirm: {
+    when: (args) => args.reveal === true,
+    preview: async ({ userId, reveal: _, confirmationToken: __, ...query }, { api, signal }) => {
+      const [user, listed] = await Promise.all([
+        liveUser(api, userId, signal),
+        api.listObjectStorageCredentials(userId, query, { signal }),
+      ]);
+      const credentials = listed.body.data;
+      return {
+        action: `Show the full S3 secret keys of ${credentials.length} credential(s) of ${userLabel(user)} in this conversation.`,
+        target: {
+          user: userLabel(user),
+          credentials: credentials.map(
+            (c) => `${c.credentialId}: ${c.displayName} (${c.region}), ${c.accessKey}`,
+          ),
+        },
+        fingerprint: fingerprint(credentials.map((c) => [c.credentialId, c.accessKey, c.secretKey])),
+      };
+    },
+  },
+  run: async ({ userId, reveal, confirmationToken: _, ...query }, { api, signal }) => {
     const result = await api.listObjectStorageCredentials(userId, query, { signal });
     return {
-      credentials: result.body.data,
+      credentials: result.body.data.map((credential) => shown(credential, reveal)),
       pagination: result.body._pagination,
       requestId: result.requestId,
     };
   },
 });
 
-const credentialAddress = z.strictObject({ userId, objectStorageId, credentialId });
+const credentialAddress = { userId, objectStorageId, credentialId, reveal, confirmationToken };
 
 export const getObjectStorageCredentials = defineTool({
   name: "get_object_storage_credentials",
   description:
-    "Get one S3 credential of a user (accessKey and secretKey) by userId, objectStorageId and credentialId.",
-  input: credentialAddress,
+    "Get one S3 credential of a user by userId, objectStorageId and credentialId: accessKey and secretKey (masked unless reveal=true, which needs the user's confirmation).",
+  input: z.strictObject(credentialAddress),
   output: z.object({ credential: credentialSchema, requestId: z.string() }),
   annotations: { title: "Get object storage credential", ...READ },
-  run: async ({ userId, objectStorageId, credentialId }, { api, signal }) => {
+  confirm: {
+    when: (args) => args.reveal === true,
+    preview: (args, context) =>
+      credentialPreview(
+        args,
+        (credential) => `Show the full S3 secret key of ${credential} in this conversation.`,
+        context,
+      ),
+  },
+  run: async ({ userId, objectStorageId, credentialId, reveal }, { api, signal }) => {
     const result = await api.getObjectStorageCredentials(userId, objectStorageId, credentialId, { signal });
-    return { credential: onlyItem(result, "credential"), requestId: result.requestId };
+    return { credential: shown(onlyItem(result, "credential"), reveal), requestId: result.requestId };
   },
 });
 
 export const regenerateObjectStorageCredentials = defineTool({
   name: "regenerate_object_storage_credentials",
   description:
-    "Replace a user's S3 credential with a new accessKey and secretKey. The old keys stop working at once: every S3 client using them loses access until given the new ones. Returns the new keys.",
-  input: credentialAddress,
+    "Replace a user's S3 credential with a new accessKey and secretKey; needs the user's confirmation. The old keys stop working at once: every S3 client using them loses access until given the new ones. Returns the new keys, the secret masked unless reveal=true.",
+  input: z.strictObject(credentialAddress),
   output: z.object({ credential: credentialSchema, effect: z.string(), requestId: z.string() }),
   annotations: { title: "Regenerate object storage credential", ...DESTRUCTIVE_WRITE },
-  run: async ({ userId, objectStorageId, credentialId }, { api, signal }) => {
+  confirm: {
+    when: () => true,
+    preview: (args, context) =>
+      credentialPreview(
+        args,
+        (credential) =>
+          `Replace the S3 keys of ${credential}: the current keys stop working at once for every S3 client using them${args.reveal ? "; the new secret key is shown in full in this conversation" : ""}.`,
+        context,
+      ),
+  },
+  run: async ({ userId, objectStorageId, credentialId, reveal }, { api, signal }) => {
     const result = await api.regenerateObjectStorageCredentials(userId, objectStorageId, credentialId, {
       signal,
     });
     return {
-      credential: onlyItem(result, "credential"),
+      credential: shown(onlyItem(result, "credential"), reveal),
       effect: "New S3 keys were issued; the old ones no longer work.",
       requestId: result.requestId,
     };

@@ -1,5 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ContaboError } from "../client/errors.js";
+import type { SecretRedactor } from "../safety/secrets.js";
 
 /** A successful call: the structured result, and the same JSON as text for clients that read only text. */
 export function toolSuccess(structured: Record<string, unknown>): CallToolResult {
@@ -10,7 +11,7 @@ export function toolSuccess(structured: Record<string, unknown>): CallToolResult
  * The one mapping from a thrown error to an MCP tool error: what went wrong (with the status and the
  * API's message), the request id to quote to Contabo support, and what to do next.
  */
-export function toolError(toolName: string, error: unknown): CallToolResult {
+export function toolError(toolName: string, error: unknown, redactor?: SecretRedactor): CallToolResult {
   const lines =
     error instanceof ContaboError
       ? [
@@ -24,7 +25,13 @@ export function toolError(toolName: string, error: unknown): CallToolResult {
             `${toolName} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
             "What to do: this is a bug in contabo-users-mcp; please report it with the server's log.",
           ];
-  return { content: [{ type: "text", text: lines.join("\n") }], isError: true };
+  const text = lines.join("\n");
+  return { content: [{ type: "text", text: redactor ? redactor.text(text) : text }], isError: true };
+}
+
+/** A call the safety layer stopped before anything was sent to Contabo. */
+export function toolRefusal(toolName: string, reason: string): CallToolResult {
+  return { content: [{ type: "text", text: `${toolName} refused: ${reason}` }], isError: true };
 }
 
 function isAbort(error: unknown): boolean {

@@ -5,10 +5,11 @@ import { done, doneOutput, redirectUrl, userId } from "./fields.js";
 export const resetPassword = defineTool({
   name: "reset_password",
   description:
-    "E-mail a user a link to set a new password. The current password keeps working until they use it. Each call sends another e-mail.",
+    "E-mail a user a link to set a new password. The current password keeps working until they use it. Each call sends another e-mail; e-mails to one user are rate-limited (one a minute by default).",
   input: z.strictObject({ userId, redirectUrl }),
   output: doneOutput,
   annotations: { title: "Send password reset e-mail", ...ADDITIVE_WRITE },
+  emailRecipient: (args) => args.userId,
   run: async ({ userId, redirectUrl }, { api, signal }) => {
     const result = await api.resetPassword(userId, { redirectUrl }, { signal });
     return done(userId, "A password reset e-mail was sent.", result.requestId);
@@ -18,10 +19,11 @@ export const resetPassword = defineTool({
 export const resendEmailVerification = defineTool({
   name: "resend_email_verification",
   description:
-    "E-mail a user the verification link again, for users whose emailVerified is false (see retrieve_user). Each call sends another e-mail.",
+    "E-mail a user the verification link again, for users whose emailVerified is false (see retrieve_user). Each call sends another e-mail; e-mails to one user are rate-limited (one a minute by default).",
   input: z.strictObject({ userId, redirectUrl }),
   output: doneOutput,
   annotations: { title: "Resend verification e-mail", ...ADDITIVE_WRITE },
+  emailRecipient: (args) => args.userId,
   run: async ({ userId, redirectUrl }, { api, signal }) => {
     const result = await api.resendEmailVerification(userId, { redirectUrl }, { signal });
     return done(userId, "A verification e-mail was sent.", result.requestId);

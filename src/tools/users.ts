@@ -1,8 +1,20 @@
 import { z } from "zod";
+import { fingerprint } from "../safety/fingerprint.js";
 import { paginationSchema } from "../spec/envelopes.js";
 import { userSchema } from "../spec/users.js";
 import { ADDITIVE_WRITE, DESTRUCTIVE_IDEMPOTENT_WRITE, defineTool, READ } from "./define-tool.js";
-import { done, doneOutput, onlyItem, orderBy, page, size, userFields, userId } from "./fields.js";
+import {
+  confirmationToken,
+  done,
+  doneOutput,
+  onlyItem,
+  orderBy,
+  page,
+  size,
+  userFields,
+  userId,
+} from "./fields.js";
+import { liveUser, userDetails, userLabel } from "./previews.js";
 
 export const retrieveUserList = defineTool({
   name: "retrieve_user_list",
@@ -58,10 +70,10 @@ export const createUser = defineTool({
 export const updateUser = defineTool({
   name: "update_user",
   description:
-    "Change a user: only the fields given change. enabled=false locks the user out at once (prefer it to deleting); roles replaces all of the user's roles; a new email must be verified again. Returns the fields changed; call retrieve_user to see the result.",
+    "Change a user: only the fields given change. enabled=false locks the user out at once (prefer it to deleting); roles replaces all of the user's roles; a new email must be verified again. Disabling a user or changing roles needs the user's confirmation. Returns the fields changed; call retrieve_user to see the result.",
   input: z
-    .strictObject({ userId, ...userFields.partial().shape })
-    .refine(({ userId: _, ...changes }) => Object.keys(changes).length > 0, {
+    .strictObject({ userId, ...userFields.partial().shape, confirmationToken })
+    .refine(({ userId: _, confirmationToken: __, ...changes }) => Object.keys(changes).length > 0, {
       error: "Give at least one field to change besides userId",
     }),
   output: z.object({
@@ -71,7 +83,28 @@ export const updateUser = defineTool({
     requestId: z.string(),
   }),
   annotations: { title: "Update user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },
-  run: async ({ userId, ...changes }, { api, signal }) => {
+  confirm: {
+    when: (args) => args.enabled === false || args.roles !== undefined,
+    preview: async ({ userId, enabled, roles }, { api, signal }) => {
+      const user = await liveUser(api, userId, signal);
+      const effects = [
+        ...(enabled === false ? ["disable them: they can no longer log in"] : []),
+        ...(roles === undefined
+          ? []
+          : [
+              roles.length === 0
+                ? "remove all their roles"
+                : `replace their roles (${user.roles.map((r) => r.name).join(", ") || "none"}) with role ids ${roles.join(", ")}`,
+            ]),
+      ];
+      return {
+        action: `Change the user ${userLabel(user)}: ${effects.join("; ")}.`,
+        target: userDetails(user),
+        fingerprint: fingerprint(user),
+      };
+    },
+  },
+  run: async ({ userId, confirmationToken: _, ...changes }, { api, signal }) => {
     const result = await api.updateUser(userId, changes, { signal });
     return { ok: true as const, userId, updated: Object.keys(changes), requestId: result.requestId };
   },
@@ -80,10 +113,22 @@ export const updateUser = defineTool({
 export const deleteUser = defineTool({
   name: "delete_user",
   description:
-    "Delete a user for good: they lose all access to the API and resources, with their object-storage credentials. It cannot be undone; to lock someone out temporarily use update_user with enabled=false. The account owner cannot be deleted.",
-  input: z.strictObject({ userId }),
+    "Delete a user for good: they lose all access to the API and resources, with their object-storage credentials. It cannot be undone and needs the user's confirmation; to lock someone out temporarily use update_user with enabled=false. The account owner cannot be deleted.",
+  input: z.strictObject({ userId, confirmationToken }),
   output: doneOutput,
   annotations: { title: "Delete user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },
+  confirm: {
+    when: () => true,
+    preview: async ({ userId }, { api, signal }) => {
+      const user = await liveUser(api, userId, signal);
+      return {
+        action: `Delete the user ${userLabel(user)} for good: they lose all access, with their object-storage credentials.`,
+        target: userDetails(user),
+        fingerprint: fingerprint(user),
+        typeToConfirm: { label: "Type the user's e-mail to delete them", value: user.email },
+      };
+    },
+  },
   run: async ({ userId }, { api, signal }) => {
     const result = await api.deleteUser(userId, { signal });
     return done(userId, "The user was deleted.", result.requestId);

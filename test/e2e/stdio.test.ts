@@ -6,6 +6,8 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 
+import { recordServerOutput } from "../helpers/logs.js";
+
 const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 
 /** The environment without any CONTABO_* variable, so the developer's own settings cannot leak in. */
@@ -45,13 +47,23 @@ describe("the built CLI over stdio", () => {
   });
 
   it("serves every one of the 12 tools against the embedded sandbox", async () => {
-    const { client, stderr } = await connect(["--sandbox"]);
+    const { client, stderr } = await connect(["--sandbox", "--email-limit", "2"]);
     expect(client.getServerVersion()?.name).toBe("contabo-users-mcp");
     const { tools } = await client.listTools();
     const called: string[] = [];
+    /** Calls a tool; when it asks for confirmation (token mode: this client has no elicitation), confirms. */
     const call = async (name: string, args: Record<string, unknown> = {}) => {
       called.push(name);
-      const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+      let result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+      const asked = result.structuredContent as
+        | { confirmationRequired?: true; confirmationToken?: string }
+        | undefined;
+      if (asked?.confirmationRequired) {
+        result = (await client.callTool({
+          name,
+          arguments: { ...args, confirmationToken: asked.confirmationToken },
+        })) as CallToolResult;
+      }
       expect(result.isError, `${name}: ${JSON.stringify(result.content)}`).toBeFalsy();
       return result.structuredContent as Record<string, unknown>;
     };
@@ -83,9 +95,26 @@ describe("the built CLI over stdio", () => {
     expect(await call("delete_user", { userId })).toMatchObject({ ok: true, userId });
     expect([...called].sort()).toEqual(tools.map((t) => t.name).sort());
 
-    // Logs are JSON lines on stderr; stdout carried only MCP messages, or the client would have failed.
+    // Logs and audit lines are JSON lines on stderr; stdout carried only MCP messages, or the client would have failed.
     const lines = stderr.join("").trim().split("\n");
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    recordServerOutput(stderr.join(""));
+    const audit = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.audit);
+    expect(audit.map((line) => `${line.tool}:${line.decision}:${line.outcome}`)).toEqual([
+      "create_user:not-required:ok",
+      "update_user:asked:not-run",
+      "update_user:confirmed:ok",
+      "reset_password:not-required:ok",
+      "resend_email_verification:not-required:ok",
+      "regenerate_object_storage_credentials:asked:not-run",
+      "regenerate_object_storage_credentials:confirmed:ok",
+      "generate_client_secret:asked:not-run",
+      "generate_client_secret:confirmed:ok",
+      "delete_user:asked:not-run",
+      "delete_user:confirmed:ok",
+    ]);
     expect(stderr.join("")).toContain("sandbox mode");
   });
 

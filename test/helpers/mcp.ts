@@ -1,17 +1,40 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import {
+  type CallToolResult,
+  type ElicitRequest,
+  ElicitRequestSchema,
+  type ElicitResult,
+} from "@modelcontextprotocol/sdk/types.js";
 import { expect, onTestFinished } from "vitest";
 import type { UsersApi } from "../../src/client/users-api.js";
 import type { Logger } from "../../src/log.js";
+import type { Safety, SafetyConfig } from "../../src/safety/index.js";
+import { createSafety } from "../../src/safety/index.js";
 import type { SandboxOptions } from "../../src/sandbox/index.js";
 import { createMcpServer } from "../../src/server.js";
+import { TOOLS } from "../../src/tools/registry.js";
+import { recordServerOutput, testLogger } from "./logs.js";
 import { clientFor, useSandbox } from "./sandbox.js";
 
+export interface ConnectOptions {
+  logger?: Logger;
+  safety?: Safety | SafetyConfig;
+  /** Declares elicitation and answers each request with this function. */
+  elicit?: (request: ElicitRequest["params"]) => ElicitResult | Promise<ElicitResult>;
+}
+
 /** The SDK's Client linked in memory to our server, which calls `api` (usually the sandbox over HTTP). */
-export async function connectClient(api: UsersApi, logger?: Logger): Promise<Client> {
-  const server = createMcpServer({ api, logger });
-  const client = new Client({ name: "test-client", version: "1.0.0" });
+export async function connectClient(api: UsersApi, options: ConnectOptions = {}): Promise<Client> {
+  const given = options.safety ?? {};
+  const safety = "gate" in given ? given : createSafety({ auditSink: recordServerOutput, ...given }, TOOLS);
+  const server = createMcpServer({ api, logger: options.logger ?? testLogger(safety.redactor), safety });
+  const client = new Client(
+    { name: "test-client", version: "1.0.0" },
+    { capabilities: options.elicit ? { elicitation: {} } : {} },
+  );
+  const elicit = options.elicit;
+  if (elicit) client.setRequestHandler(ElicitRequestSchema, (request) => elicit(request.params));
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
   onTestFinished(async () => {
@@ -50,9 +73,14 @@ export function textOf(result: CallToolResult): string {
 }
 
 /** A sandbox, a real Contabo client on it, and the SDK Client connected to our server in memory. */
-export async function connectToSandbox(options: SandboxOptions = {}) {
-  const sandbox = await useSandbox(options);
+export async function connectToSandbox(options: { sandbox?: SandboxOptions } & ConnectOptions = {}) {
+  const sandbox = await useSandbox(options.sandbox);
   const contabo = clientFor(sandbox);
-  const client = await connectClient(contabo.api);
+  const given = options.safety ?? {};
+  const safety = "gate" in given ? given : { redactor: contabo.redactor, ...given };
+  const client = await connectClient(contabo.api, { ...options, safety });
   return { sandbox, contabo, client };
 }
+
+/** For tests of the operations themselves: no confirmation step. */
+export const NO_CONFIRMATION = { safety: { confirmMode: "off" } } as const;

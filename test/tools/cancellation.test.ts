@@ -38,10 +38,9 @@ describe("cancellation", () => {
     const contabo = createContaboClient({ apiUrl: api.url, accessToken: "token" });
     onTestFinished(() => contabo.close());
     const logLines: string[] = [];
-    const client = await connectClient(
-      contabo.api,
-      createLogger("info", (line) => logLines.push(line)),
-    );
+    const client = await connectClient(contabo.api, {
+      logger: createLogger("info", (line) => logLines.push(line)),
+    });
 
     const controller = new AbortController();
     const call = client.callTool({ name: "retrieve_user_list", arguments: {} }, undefined, {

@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { Credential } from "../../src/spec/object-storage-credentials.js";
-import { callTool, callToolError, connectToSandbox } from "../helpers/mcp.js";
+import { callTool, callToolError, connectToSandbox, NO_CONFIRMATION } from "../helpers/mcp.js";
 import { apiRequests } from "../helpers/sandbox.js";
 
 describe("object storage credential tools", () => {
   it("list, get and regenerate a user's S3 credentials", async () => {
-    const { client, sandbox } = await connectToSandbox();
+    const { client, sandbox } = await connectToSandbox(NO_CONFIRMATION);
     const user = [...sandbox.state.users.values()].find((u) => !u.owner);
     const list = await callTool<{ credentials: Credential[]; pagination: { totalElements: number } }>(
       client,
       "list_object_storage_credentials",
-      { userId: user?.userId, orderBy: ["displayName:asc"] },
+      { userId: user?.userId, orderBy: ["displayName:asc"], reveal: true },
     );
     expect(list.pagination.totalElements).toBe(2);
     expect(list.credentials.map((c) => c.displayName)).toEqual(["Backups EU", "Media US"]);
@@ -33,15 +33,21 @@ describe("object storage credential tools", () => {
       credentialId: first.credentialId,
     };
     const got = await callTool<{ credential: Credential }>(client, "get_object_storage_credentials", address);
-    expect(got.credential).toEqual(first);
+    expect(got.credential).toEqual({ ...first, secretKey: `****${first.secretKey.slice(-4)}` });
+    const revealed = await callTool<{ credential: Credential }>(client, "get_object_storage_credentials", {
+      ...address,
+      reveal: true,
+    });
+    expect(revealed.credential).toEqual(first);
 
     const regenerated = await callTool<{ credential: Credential; effect: string }>(
       client,
       "regenerate_object_storage_credentials",
-      address,
+      { ...address, reveal: true },
     );
     expect(regenerated.credential.credentialId).toBe(first.credentialId);
     expect(regenerated.credential.secretKey).not.toBe(first.secretKey);
+    expect(regenerated.credential.secretKey).toHaveLength(40);
     expect(regenerated.effect).toContain("old ones no longer work");
     expect(apiRequests(sandbox).at(-1)).toMatchObject({
       method: "PATCH",
@@ -50,7 +56,7 @@ describe("object storage credential tools", () => {
   });
 
   it("reports an unknown credential with the API's 404", async () => {
-    const { client, sandbox } = await connectToSandbox();
+    const { client, sandbox } = await connectToSandbox(NO_CONFIRMATION);
     const user = [...sandbox.state.users.values()].find((u) => !u.owner);
     const storage = sandbox.state.storages[0];
     const text = await callToolError(client, "get_object_storage_credentials", {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { callTool, callToolError, connectToSandbox } from "../helpers/mcp.js";
+import { callTool, callToolError, connectToSandbox, NO_CONFIRMATION } from "../helpers/mcp.js";
 import { apiRequests } from "../helpers/sandbox.js";
 
 describe("e-mail tools", () => {
   it("reset_password sends the e-mail, with the redirect URL", async () => {
-    const { client, sandbox } = await connectToSandbox();
+    const { client, sandbox } = await connectToSandbox(NO_CONFIRMATION);
     const user = [...sandbox.state.users.values()].find((u) => !u.owner);
     const result = await callTool(client, "reset_password", {
       userId: user?.userId,
@@ -22,7 +22,7 @@ describe("e-mail tools", () => {
   });
 
   it("resend_email_verification sends the e-mail, without a redirect URL when none is given", async () => {
-    const { client, sandbox } = await connectToSandbox();
+    const { client, sandbox } = await connectToSandbox(NO_CONFIRMATION);
     const user = [...sandbox.state.users.values()].find((u) => !u.emailVerified);
     const result = await callTool(client, "resend_email_verification", { userId: user?.userId });
     expect(result).toMatchObject({ ok: true, effect: "A verification e-mail was sent." });
@@ -35,7 +35,7 @@ describe("e-mail tools", () => {
   });
 
   it("refuses a redirect URL that is not http(s), before calling the API", async () => {
-    const { client, sandbox } = await connectToSandbox();
+    const { client, sandbox } = await connectToSandbox(NO_CONFIRMATION);
     const user = [...sandbox.state.users.values()][1];
     for (const redirectUrl of ["javascript:alert(1)", "ftp://example.com", "not a url"]) {
       const text = await callToolError(client, "reset_password", { userId: user?.userId, redirectUrl });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { User } from "../../src/spec/users.js";
-import { callTool, callToolError, connectToSandbox } from "../helpers/mcp.js";
+import { callTool, callToolError, connectToSandbox, NO_CONFIRMATION } from "../helpers/mcp.js";
 import { apiRequests } from "../helpers/sandbox.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -13,7 +13,7 @@ interface UserList {
 
 describe("user tools", () => {
   it("retrieve_user_list pages, filters and sorts, with the request id of the upstream call", async () => {
-    const { client, sandbox } = await connectToSandbox();
+    const { client, sandbox } = await connectToSandbox(NO_CONFIRMATION);
     const page = await callTool<UserList>(client, "retrieve_user_list", {
       size: 5,
       page: 2,
@@ -35,7 +35,7 @@ describe("user tools", () => {
   });
 
   it("create_user, retrieve_user, update_user and delete_user work end to end", async () => {
-    const { client, sandbox } = await connectToSandbox();
+    const { client, sandbox } = await connectToSandbox(NO_CONFIRMATION);
     const created = await callTool<{
       userId: string;
       tenantId: string;
@@ -93,7 +93,7 @@ describe("user tools", () => {
   });
 
   it("explains API failures: status, the API's message, the request id, what to do", async () => {
-    const { client, sandbox } = await connectToSandbox();
+    const { client, sandbox } = await connectToSandbox(NO_CONFIRMATION);
     const missing = "00000000-0000-4000-8000-000000000000";
     const text = await callToolError(client, "retrieve_user", { userId: missing });
     const requestId = apiRequests(sandbox).at(-1)?.requestId;
@@ -125,7 +125,7 @@ describe("user tools", () => {
   });
 
   it("update_user needs at least one field to change", async () => {
-    const { client, sandbox } = await connectToSandbox();
+    const { client, sandbox } = await connectToSandbox(NO_CONFIRMATION);
     const owner = [...sandbox.state.users.values()].find((u) => u.owner);
     const text = await callToolError(client, "update_user", { userId: owner?.userId });
     expect(text).toContain("Give at least one field to change besides userId");

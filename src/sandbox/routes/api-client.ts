@@ -13,7 +13,7 @@ export const apiClientRoutes: Route[] = [
     method: "PUT",
     pattern: "/v1/users/client/secret",
     handle: ({ state }) => {
-      state.apiClient = { ...state.apiClient, secret: state.random.uuid() };
+      state.apiClient = { ...state.apiClient, secret: state.recordSecret(state.random.uuid()) };
       return {
         status: 200,
         body: {

@@ -55,10 +55,14 @@ export function answerTokenRequest(
   return {
     status: 200,
     body: {
-      access_token: tokens.issue({ ...subject, typ: "Bearer" }, lifetimes.accessTokenTtlSeconds),
+      access_token: state.recordSecret(
+        tokens.issue({ ...subject, typ: "Bearer" }, lifetimes.accessTokenTtlSeconds),
+      ),
       expires_in: lifetimes.accessTokenTtlSeconds,
       refresh_expires_in: lifetimes.refreshTokenTtlSeconds,
-      refresh_token: tokens.issue({ ...subject, typ: "Refresh" }, lifetimes.refreshTokenTtlSeconds),
+      refresh_token: state.recordSecret(
+        tokens.issue({ ...subject, typ: "Refresh" }, lifetimes.refreshTokenTtlSeconds),
+      ),
       token_type: "Bearer",
       "not-before-policy": 0,
       scope: "openid profile email",
