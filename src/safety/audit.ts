@@ -42,10 +42,12 @@ export class AuditLog {
   }
 }
 
-/** The target of a call, from its arguments. */
+/** The target of a call, from its arguments: the user, storage and credential ids, or a new user's e-mail. */
 export function auditTarget(args: Record<string, unknown>): Record<string, unknown> {
   const target: Record<string, unknown> = {};
-  for (const key of ["userId", "objectStorageId", "credentialId"])
+  for (const key of ["userId", "objectStorageId", "credentialId"]) {
     if (args[key] !== undefined) target[key] = args[key];
-  return Object.keys(target).length > 0 ? target : { apiClient: "own" };
+  }
+  if (Object.keys(target).length === 0 && args.email !== undefined) target.email = args.email;
+  return Object.keys(target).length > 0 ? target : { apiClient: "the caller's own" };
 }
