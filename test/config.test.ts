@@ -45,7 +45,47 @@ describe("command line and environment", () => {
     expect(readCommand(["-v"], {})).toEqual({ kind: "version" });
   });
 
+  it("reads the safety options, with safe defaults", () => {
+    const defaults = readCommand([], {});
+    expect(defaults.kind === "serve" && defaults.safety).toEqual({
+      confirmMode: "auto",
+      confirmKey: undefined,
+      confirmTtlMs: 300_000,
+      readOnly: false,
+      allowTools: undefined,
+      emailsPerUserPerMinute: 1,
+      auditFile: undefined,
+    });
+    const given = readCommand(
+      [
+        "--confirm",
+        "token",
+        "--confirm-ttl",
+        "60",
+        "--read-only",
+        "--tools",
+        "retrieve_*, delete_user",
+        "--email-limit",
+        "0",
+        "--audit-log",
+        "/tmp/audit.jsonl",
+      ],
+      { CONTABO_MCP_CONFIRM_KEY: "shared" },
+    );
+    expect(given.kind === "serve" && given.safety).toEqual({
+      confirmMode: "token",
+      confirmKey: "shared",
+      confirmTtlMs: 60_000,
+      readOnly: true,
+      allowTools: ["retrieve_*", "delete_user"],
+      emailsPerUserPerMinute: 0,
+      auditFile: "/tmp/audit.jsonl",
+    });
+  });
+
   it.each([
+    [["--confirm", "maybe"], /--confirm must be one of auto, elicit, token, off/],
+    [["--email-limit", "lots"], /--email-limit must be a whole number/],
     [["--nope"], /Unknown option/],
     [["--log-level", "loud"], /log level must be/],
     [["sandbox", "--port", "70000"], /--port must be a whole number/],

@@ -56,6 +56,33 @@ describe("audit log", () => {
     expect(lines.join("")).not.toContain(asked.confirmationToken);
   });
 
+  it("records declined, cancelled and expired decisions", async () => {
+    const lines: string[] = [];
+    let now = Date.now();
+    let action: "decline" | "cancel" = "decline";
+    const elicited = await connectToSandbox({
+      safety: { confirmMode: "elicit", auditSink: (line) => lines.push(line) },
+      elicit: () => ({ action }),
+    });
+    await callTool(elicited.client, "generate_client_secret");
+    action = "cancel";
+    await callTool(elicited.client, "generate_client_secret");
+    const tokens = await connectToSandbox({
+      safety: { confirmMode: "token", auditSink: (line) => lines.push(line), now: () => now },
+    });
+    const asked = await askConfirmation(tokens.client, "generate_client_secret", {});
+    now += 10 * 60_000;
+    await callToolError(tokens.client, "generate_client_secret", {
+      confirmationToken: asked.confirmationToken,
+    });
+    expect(lines.map((line) => JSON.parse(line).decision)).toEqual([
+      "declined",
+      "cancelled",
+      "asked",
+      "expired",
+    ]);
+  });
+
   it("audits revealing a secret, a read that needs confirmation", async () => {
     const lines: string[] = [];
     const { client } = await connectToSandbox({
