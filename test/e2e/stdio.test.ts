@@ -34,6 +34,22 @@ async function connect(args: string[]): Promise<{ client: Client; stderr: string
   return { client, stderr };
 }
 
+/** `contabo-users-mcp --sandbox` spawned raw, once it says it is serving; its stderr collected. */
+async function startedServer() {
+  const child = spawn(process.execPath, [CLI, "--sandbox"], {
+    env: cleanEnv(),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stderr = "";
+  await new Promise<void>((resolve) =>
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes("serving MCP")) resolve();
+    }),
+  );
+  return { child, stderr: () => stderr };
+}
+
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) resolve(child.exitCode);
@@ -119,38 +135,18 @@ describe("the built CLI over stdio", () => {
   });
 
   it("exits by itself when the client closes stdin", async () => {
-    const child = spawn(process.execPath, [CLI, "--sandbox"], {
-      env: cleanEnv(),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stderr = "";
-    await new Promise<void>((resolve) =>
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        if (stderr.includes("serving MCP")) resolve();
-      }),
-    );
-    child.stdin.end();
-    expect(await exited(child)).toBe(0);
+    const server = await startedServer();
+    server.child.stdin.end();
+    expect(await exited(server.child)).toBe(0);
     // It left because stdin closed, not because something signalled it.
-    expect(stderr).toContain('"reason":"client disconnected"');
+    expect(server.stderr()).toContain('"reason":"client disconnected"');
   });
 
   it("exits with code 0 on SIGTERM", async () => {
-    const child = spawn(process.execPath, [CLI, "--sandbox"], {
-      env: cleanEnv(),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stderr = "";
-    await new Promise<void>((resolve) =>
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        if (stderr.includes("serving MCP")) resolve();
-      }),
-    );
-    child.kill("SIGTERM");
-    expect(await exited(child)).toBe(0);
-    expect(stderr).toContain('"reason":"SIGTERM"');
+    const server = await startedServer();
+    server.child.kill("SIGTERM");
+    expect(await exited(server.child)).toBe(0);
+    expect(server.stderr()).toContain('"reason":"SIGTERM"');
   });
 
   it("without credentials, lists tools and explains what to set on each call", async () => {
