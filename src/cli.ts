@@ -42,6 +42,7 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
       authUrl: sandbox.tokenUrl,
       credentials: sandbox.login(),
       logger,
+      redactor,
     };
     logger.info("sandbox mode: serving the embedded Contabo Users API simulator", { apiUrl: sandbox.apiUrl });
   }

@@ -1,5 +1,6 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { ContaboError, ContaboNetworkError } from "./client/errors.js";
 import type { UsersApi } from "./client/users-api.js";
 import { type Logger, silentLogger } from "./log.js";
 import { auditTarget } from "./safety/audit.js";
@@ -57,7 +58,7 @@ export function createMcpServer({
   return server;
 }
 
-/** One tool call through the safety layer: filter, e-mail limit, confirmation, then the tool; audited and logged. */
+/** One tool call through the safety layer: e-mail limit, confirmation, then the tool; audited and logged. */
 async function callTool(
   tool: ToolDefinition,
   args: Record<string, unknown>,
@@ -67,9 +68,8 @@ async function callTool(
   logger: Logger,
 ): Promise<CallToolResult> {
   const started = performance.now();
-  const needsConfirmation = tool.confirm?.when(args) ?? false;
-  const audited = !tool.annotations.readOnlyHint || needsConfirmation;
-  let decision: Decision = needsConfirmation ? "refused" : "not-required";
+  const confirm = tool.confirm?.when(args) ? tool.confirm : undefined;
+  let decision: Decision = confirm ? "preview-failed" : "not-required";
   const finish = (
     outcome: "ok" | "error" | "not-run",
     result: CallToolResult,
@@ -85,7 +85,7 @@ async function callTool(
       error: error instanceof Error ? error.name : undefined,
       requestId,
     });
-    if (audited) {
+    if (!tool.annotations.readOnlyHint || confirm) {
       safety.audit.record({
         tool: tool.name,
         target: auditTarget(args),
@@ -99,10 +99,8 @@ async function callTool(
     return result;
   };
 
-  const disabledBecause = safety.selection.disabled.get(tool.name);
-  if (disabledBecause)
-    return finish("not-run", toolRefusal(tool.name, `this tool is turned off: ${disabledBecause}.`));
-  const slot = tool.emailRecipient ? safety.emailLimiter.acquire(tool.emailRecipient(args)) : undefined;
+  const recipient = tool.emailRecipient?.(args);
+  const slot = recipient === undefined ? undefined : safety.emailLimiter.acquire(recipient);
   if (slot && !slot.ok) {
     return finish(
       "not-run",
@@ -113,7 +111,9 @@ async function callTool(
     );
   }
   try {
-    const gate = await safety.gate.check(tool, args, context, channel);
+    const gate = confirm
+      ? await safety.gate.check(tool.name, confirm, args, context, channel)
+      : ({ proceed: true, decision: "not-required" } as const);
     decision = gate.decision;
     if (!gate.proceed) {
       slot?.release();
@@ -126,14 +126,9 @@ async function callTool(
     const requestId = typeof output.requestId === "string" ? output.requestId : undefined;
     return finish("ok", toolSuccess(output), requestId);
   } catch (error) {
-    slot?.release();
-    const requestId =
-      typeof error === "object" &&
-      error !== null &&
-      "requestId" in error &&
-      typeof error.requestId === "string"
-        ? error.requestId
-        : undefined;
+    // An e-mail may have gone out when the request was sent but its answer lost: keep the slot then.
+    if (!(error instanceof ContaboNetworkError)) slot?.release();
+    const requestId = error instanceof ContaboError ? error.requestId : undefined;
     return finish("error", toolError(tool.name, error, safety.redactor), requestId, error);
   }
 }

@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, fchmodSync, openSync, writeSync } from "node:fs";
 import type { Decision } from "./confirmation.js";
 import type { SecretRedactor } from "./secrets.js";
 
@@ -21,24 +21,36 @@ export type AuditSink = (line: string) => void;
  * --audit-log FILE, appended to that file (created with mode 0600). Everything passes the redactor.
  */
 export class AuditLog {
-  private readonly fd: number | undefined;
+  private fd: number | undefined;
 
   constructor(
     private readonly redactor: SecretRedactor,
     private readonly stderr: AuditSink = (line) => process.stderr.write(line),
     file?: string,
   ) {
-    this.fd = file === undefined ? undefined : openSync(file, "a", 0o600);
+    if (file !== undefined) {
+      this.fd = openSync(file, "a", 0o600);
+      // An existing file keeps its mode on open: make it private too.
+      fchmodSync(this.fd, 0o600);
+    }
   }
 
+  /** Never throws: a failing audit write must not turn a call that happened into an error. */
   record(entry: AuditEntry): void {
     const line = `${JSON.stringify(this.redactor.value({ time: new Date().toISOString(), audit: true, ...entry }))}\n`;
-    this.stderr(line);
-    if (this.fd !== undefined) writeSync(this.fd, line);
+    try {
+      this.stderr(line);
+      if (this.fd !== undefined) writeSync(this.fd, line);
+    } catch (error) {
+      process.stderr.write(
+        `audit: could not write a record: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+    }
   }
 
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
 

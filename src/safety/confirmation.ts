@@ -1,6 +1,6 @@
 import type { ElicitRequestFormParams, ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import type { Preview, ToolContext, ToolDefinition } from "../tools/define-tool.js";
+import type { Confirmation, Preview, ToolContext } from "../tools/define-tool.js";
 import type { ConfirmationTokens } from "./confirmation-token.js";
 
 export const CONFIRM_MODES = ["auto", "elicit", "token", "off"] as const;
@@ -14,6 +14,7 @@ export interface ElicitationChannel {
 
 export type Decision =
   | "not-required"
+  | "preview-failed"
   | "unconfirmed"
   | "asked"
   | "confirmed"
@@ -60,18 +61,18 @@ export class ConfirmationGate {
     private readonly tokens: ConfirmationTokens,
   ) {}
 
+  /** For a call that needs confirmation (its tool's `confirm.when` said so). */
   async check(
-    tool: ToolDefinition,
+    toolName: string,
+    confirm: Confirmation<Record<string, unknown>>,
     args: Record<string, unknown>,
     context: ToolContext,
     channel: ElicitationChannel,
   ): Promise<GateResult> {
-    const confirm = tool.confirm;
-    if (!confirm?.when(args)) return { proceed: true, decision: "not-required" };
     if (this.mode === "off") return { proceed: true, decision: "unconfirmed" };
     const mode = this.mode === "auto" ? (channel.supported ? "elicit" : "token") : this.mode;
     const preview = () => confirm.preview(args, context);
-    return mode === "elicit" ? this.elicit(preview, channel) : this.token(tool.name, args, preview);
+    return mode === "elicit" ? this.elicit(preview, channel) : this.token(toolName, args, preview);
   }
 
   private async token(
@@ -97,19 +98,18 @@ export class ConfirmationGate {
     }
     const again = `Nothing was done. Call ${toolName} again without confirmationToken to get a fresh preview.`;
     const check = this.tokens.check(confirmationToken, toolName, call);
-    if (!check.ok)
-      return {
-        proceed: false,
-        decision: check.reason === "expired" ? "expired" : "refused",
-        error: `${check.message} ${again}`,
-      };
-    if ((await preview()).fingerprint !== check.targetFingerprint) {
+    if (!check.ok) {
+      const decision = check.reason === "expired" ? "expired" : "refused";
+      return { proceed: false, decision, error: `${check.message} ${again}` };
+    }
+    if (!this.tokens.sameState(check, (await preview()).fingerprint)) {
       return {
         proceed: false,
         decision: "refused",
-        error: `The target changed since the preview was made (a confirmation cannot be used twice, nor after a change). ${again}`,
+        error: `The target changed since the preview was made, so the confirmation no longer applies. ${again}`,
       };
     }
+    this.tokens.spend(confirmationToken, check);
     return { proceed: true, decision: "confirmed" };
   }
 

@@ -18,6 +18,8 @@ export function selectTools(
   tools: readonly ToolDefinition[],
   { readOnly, allow }: ToolFilterOptions,
 ): ToolSelection {
+  if (allow !== undefined && allow.length === 0)
+    throw new Error("--tools names no tool: give names or globs");
   const patterns = allow?.map((pattern) => ({ pattern, regex: globToRegExp(pattern) }));
   const unmatched = patterns?.filter(({ regex }) => !tools.some((tool) => regex.test(tool.name))) ?? [];
   if (unmatched.length > 0) {

@@ -26,8 +26,8 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   annotations: ToolAnnotations;
   /** Present when some calls need a human's confirmation first (see src/safety/confirmation.ts). */
   confirm?: Confirmation<z.output<I>>;
-  /** Present when the tool e-mails a user: the userId its calls are rate-limited by. */
-  emailRecipient?(args: z.output<I>): string;
+  /** Present when calls may e-mail a user: the userId they are rate-limited by, or undefined when no e-mail goes out. */
+  emailRecipient?(args: z.output<I>): string | undefined;
   // Method syntax on purpose: a registry of differently typed tools stays assignable to ToolDefinition[].
   run(args: z.output<I>, context: ToolContext): Promise<z.input<O>>;
 }

@@ -6,8 +6,9 @@ import { createUserRequestSchema } from "../spec/users.js";
 
 /** Argument schemas shared by several tools, with the spec's constraints and descriptions for a model. */
 
+/** Ids are UUIDs, lower-cased so that one id has one spelling (rate limits and tokens key on it). */
 const uuid = (what: string) =>
-  z.guid({ error: `${what} must be a UUID such as 6cdf5968-f9fe-4192-97c2-f349e813c5e8` });
+  z.guid({ error: `${what} must be a UUID such as 6cdf5968-f9fe-4192-97c2-f349e813c5e8` }).toLowerCase();
 
 export const userId = uuid("userId").describe("The user's id (UUID). Find it with retrieve_user_list.");
 export const objectStorageId = uuid("objectStorageId").describe(

@@ -70,7 +70,7 @@ export const createUser = defineTool({
 export const updateUser = defineTool({
   name: "update_user",
   description:
-    "Change a user: only the fields given change. enabled=false locks the user out at once (prefer it to deleting); roles replaces all of the user's roles; a new email must be verified again. Disabling a user or changing roles needs the user's confirmation. Returns the fields changed; call retrieve_user to see the result.",
+    "Change a user: only the fields given change. enabled=false locks the user out at once (prefer it to deleting); roles replaces all of the user's roles; a new email must be verified again (Contabo e-mails it). Disabling a user, changing roles or e-mail, or turning 2FA off needs the user's confirmation. Returns the fields changed; call retrieve_user to see the result.",
   input: z
     .strictObject({ userId, ...userFields.partial().shape, confirmationToken })
     .refine(({ userId: _, confirmationToken: __, ...changes }) => Object.keys(changes).length > 0, {
@@ -83,12 +83,19 @@ export const updateUser = defineTool({
     requestId: z.string(),
   }),
   annotations: { title: "Update user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },
+  emailRecipient: (args) => (args.email === undefined ? undefined : args.userId),
   confirm: {
-    when: (args) => args.enabled === false || args.roles !== undefined,
-    preview: async ({ userId, enabled, roles }, { api, signal }) => {
+    // What changes who can get in: access, rights, where password resets go, the second factor.
+    when: (args) =>
+      args.enabled === false || args.roles !== undefined || args.email !== undefined || args.totp === false,
+    preview: async ({ userId, enabled, roles, email, totp }, { api, signal }) => {
       const user = await liveUser(api, userId, signal);
       const effects = [
         ...(enabled === false ? ["disable them: they can no longer log in"] : []),
+        ...(email === undefined
+          ? []
+          : [`change their e-mail to ${email}: password resets go there from now on`]),
+        ...(totp === false ? ["turn off their two-factor authentication"] : []),
         ...(roles === undefined
           ? []
           : [

@@ -39,7 +39,7 @@ describe("token mode", () => {
     expect(writes().map((r) => r.method)).toEqual(["DELETE"]);
   });
 
-  it("refuses a token for other arguments or another target", async () => {
+  it("refuses a token for other arguments, including another target (the target is an argument)", async () => {
     const { client, user, other, writes } = await setup();
     const asked = await askConfirmation(client, "update_user", { userId: user.userId, enabled: false });
     const otherArgs = await callToolError(client, "update_user", {
@@ -78,7 +78,7 @@ describe("token mode", () => {
     expect(writes()).toEqual([]);
   });
 
-  it("cannot be replayed: once the target changed, the token no longer matches", async () => {
+  it("cannot be replayed: a token confirms one call, and none once the target changed", async () => {
     const { client, sandbox, user, writes } = await setup();
     const credential = [...sandbox.state.credentials.values()].find((c) => c.userId === user.userId);
     const args = {
@@ -95,24 +95,41 @@ describe("token mode", () => {
       ...args,
       confirmationToken: asked.confirmationToken,
     });
-    expect(replay).toContain("The target changed since the preview was made");
+    expect(replay).toContain("The confirmationToken was used already");
     expect(writes().map((r) => r.method)).toEqual(["PATCH"]);
 
+    // Someone changes the user between the preview and the confirmation.
     const deleteAsked = await askConfirmation(client, "delete_user", { userId: user.userId });
-    await callTool(client, "delete_user", {
+    const stored = sandbox.state.users.get(user.userId);
+    if (stored) stored.email = "changed.meanwhile@example.com";
+    const stale = await callToolError(client, "delete_user", {
       userId: user.userId,
       confirmationToken: deleteAsked.confirmationToken,
     });
-    const deleteReplay = await callToolError(client, "delete_user", {
-      userId: user.userId,
-      confirmationToken: deleteAsked.confirmationToken,
+    expect(stale).toContain("The target changed since the preview was made");
+    expect(sandbox.state.users.has(user.userId)).toBe(true);
+  });
+
+  it("a token spent on one replica is refused by another once the target changed", async () => {
+    const key = "shared-key-of-all-replicas-000000";
+    const first = await setup({ confirmKey: key });
+    const asked = await askConfirmation(first.client, "generate_client_secret", {});
+    await callTool(first.client, "generate_client_secret", { confirmationToken: asked.confirmationToken });
+    // The other replica logs in with the rotated secret (it must be given it: see the README).
+    const { connectClient } = await import("../helpers/mcp.js");
+    const { clientFor } = await import("../helpers/sandbox.js");
+    const replica = await connectClient(clientFor(first.sandbox).api, {
+      safety: { confirmMode: "token", confirmKey: key },
     });
-    expect(deleteReplay).toContain("404 Not Found");
-    expect(writes().map((r) => r.method)).toEqual(["PATCH", "DELETE"]);
+    const replay = await callToolError(replica, "generate_client_secret", {
+      confirmationToken: asked.confirmationToken,
+    });
+    expect(replay).toContain("The target changed since the preview was made");
+    expect(first.writes().map((r) => r.method)).toEqual(["PUT"]);
   });
 
   it("refuses a forged or foreign token, and accepts one from a replica sharing the key", async () => {
-    const first = await setup({ confirmKey: "shared-key-of-all-replicas" });
+    const first = await setup({ confirmKey: "shared-key-of-all-replicas-000000" });
     const asked = await askConfirmation(first.client, "delete_user", { userId: first.user.userId });
     const forged = await callToolError(first.client, "delete_user", {
       userId: first.user.userId,
@@ -123,7 +140,7 @@ describe("token mode", () => {
     const { connectClient } = await import("../helpers/mcp.js");
     const { clientFor } = await import("../helpers/sandbox.js");
     const replica = await connectClient(clientFor(first.sandbox).api, {
-      safety: { confirmMode: "token", confirmKey: "shared-key-of-all-replicas" },
+      safety: { confirmMode: "token", confirmKey: "shared-key-of-all-replicas-000000" },
     });
     await callTool(replica, "delete_user", {
       userId: first.user.userId,
@@ -165,6 +182,41 @@ describe("token mode", () => {
       confirmationToken: reveal.confirmationToken,
     });
     expect(revealed.client.secret).toBe(sandbox.state.apiClient.secret);
-    for (const tool of ["generate_client_secret"]) await askConfirmation(client, tool, {});
+    const credential = [...sandbox.state.credentials.values()].find((c) => c.userId === user.userId);
+    const address = {
+      userId: user.userId,
+      objectStorageId: credential?.objectStorageId,
+      credentialId: credential?.credentialId,
+    };
+    const listed = await callTool<{ credentials: Array<{ secretKey: string }> }>(
+      client,
+      "list_object_storage_credentials",
+      {
+        userId: user.userId,
+      },
+    );
+    expect(listed.credentials.every((c) => c.secretKey.startsWith("****"))).toBe(true);
+    const listReveal = await askConfirmation(client, "list_object_storage_credentials", {
+      userId: user.userId,
+      reveal: true,
+    });
+    expect(listReveal.preview.action).toContain("Show the full S3 secret keys of 2 credential(s)");
+    const getReveal = await askConfirmation(client, "get_object_storage_credentials", {
+      ...address,
+      reveal: true,
+    });
+    const got = await callTool<{ credential: { secretKey: string } }>(
+      client,
+      "get_object_storage_credentials",
+      {
+        ...address,
+        reveal: true,
+        confirmationToken: getReveal.confirmationToken,
+      },
+    );
+    expect(got.credential.secretKey).toBe(credential?.secretKey);
+    await askConfirmation(client, "generate_client_secret", {});
+    await askConfirmation(client, "update_user", { userId: user.userId, email: "new.address@example.com" });
+    await askConfirmation(client, "update_user", { userId: user.userId, totp: false });
   });
 });

@@ -79,7 +79,7 @@ function invalidValue(field: z.ZodType): fc.Arbitrary<unknown> {
 
 interface InvalidCase {
   args: Record<string, unknown>;
-  /** What the error must name: the field, or the unknown key. */
+  /** What the error must say: where the bad field is, or which key is unknown. */
   names: string;
 }
 
@@ -93,20 +93,20 @@ function invalidArgs(tool: ToolDefinition): fc.Arbitrary<InvalidCase> {
       .tuple(valid, fc.constant(name), invalidValue(shape[name] as z.ZodType))
       .map(([args, field, value]) => ({
         args: { ...args, [field]: value },
-        names: field,
+        names: ` at ${field}`,
       })),
   );
   const unknownKey = fc
-    .tuple(valid, fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,15}$/), fc.jsonValue())
+    .tuple(valid, fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{2,15}$/), fc.jsonValue())
     .filter(([, key]) => !names.includes(key))
-    .map(([args, key, value]) => ({ args: { ...args, [key]: value }, names: key }));
+    .map(([args, key, value]) => ({ args: { ...args, [key]: value }, names: `Unrecognized key: "${key}"` }));
   const missing =
     required.length === 0
       ? []
       : [
           fc.tuple(valid, fc.constantFrom(...required)).map(([args, field]) => {
             const { [field]: _, ...rest } = args;
-            return { args: rest, names: field };
+            return { args: rest, names: ` at ${field}` };
           }),
         ];
   return fc.oneof(badField, unknownKey, ...missing);
