@@ -6,7 +6,8 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 
-import { recordServerOutput } from "../helpers/logs.js";
+import { seedState } from "../../src/sandbox/seed.js";
+import { knownSecrets, recordServerOutput } from "../helpers/logs.js";
 
 const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 
@@ -114,7 +115,9 @@ describe("the built CLI over stdio", () => {
     // Logs and audit lines are JSON lines on stderr; stdout carried only MCP messages, or the client would have failed.
     const lines = stderr.join("").trim().split("\n");
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    // The child's sandbox starts from the default seed: its secrets are known here, for the leak scan.
     recordServerOutput(stderr.join(""));
+    for (const secret of seedState().issuedSecrets) knownSecrets.add(secret);
     const audit = lines
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .filter((line) => line.audit);
