@@ -57,15 +57,39 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
     createSafety({ ...command.safety, redactor, auditSink: (line) => process.stderr.write(line) }, TOOLS),
   );
   cleanups.push(async () => safety.audit.close());
-  const server = createMcpServer({ api: client.api, logger, safety });
-  cleanups.unshift(() => server.close());
-  onShutdownSignal(logger, cleanups);
-  const { serveStdio } = await import("./transports/stdio.js");
-  logger.info("serving MCP over stdio", {
+  const status = {
     apiUrl: client.apiUrl.origin,
     auth: client.tokens.mode,
     traceId: client.traceId,
-  });
+    confirm: safety.gate.mode,
+    tools: [...safety.selection.enabled].join(","),
+  };
+  const newServer = () => createMcpServer({ api: client.api, logger, safety });
+
+  if (command.http) {
+    // Loaded only with --http: a stdio start does not pay for it.
+    const { startHttpServer } = await import("./transports/http.js");
+    const config = command.http;
+    const http = await startHttpServer({ ...config, newServer, logger }).catch((error: unknown) => {
+      throw error instanceof Error && error.message.startsWith("refusing")
+        ? new UsageError(error.message)
+        : error;
+    });
+    cleanups.unshift(() => http.close(HTTP_GRACE_MS));
+    onShutdownSignal(logger, cleanups, HTTP_GRACE_MS + 2_000);
+    logger.info("serving MCP over Streamable HTTP", {
+      url: http.url,
+      clientAuth: config.token ? "bearer" : "none",
+      ...status,
+    });
+    return;
+  }
+
+  const server = newServer();
+  cleanups.unshift(() => server.close());
+  onShutdownSignal(logger, cleanups);
+  const { serveStdio } = await import("./transports/stdio.js");
+  logger.info("serving MCP over stdio", status);
   await serveStdio(server);
   await shutdown(logger, cleanups, "client disconnected");
 }
@@ -99,19 +123,27 @@ function usageErrorOnThrow<T>(make: () => T): T {
   }
 }
 
-function onShutdownSignal(logger: Logger, cleanups: Cleanup[]): void {
+/** In-flight HTTP requests get this long to finish after SIGTERM. */
+const HTTP_GRACE_MS = 10_000;
+
+function onShutdownSignal(logger: Logger, cleanups: Cleanup[], hardLimitMs?: number): void {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => void shutdown(logger, cleanups, signal));
+    process.once(signal, () => void shutdown(logger, cleanups, signal, hardLimitMs));
   }
 }
 
 let shuttingDown = false;
-async function shutdown(logger: Logger, cleanups: Cleanup[], reason: string): Promise<void> {
+async function shutdown(
+  logger: Logger,
+  cleanups: Cleanup[],
+  reason: string,
+  hardLimitMs = 3_000,
+): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
   logger.info("shutting down", { reason });
-  // Whatever hangs, the process leaves within 3 s.
-  setTimeout(() => process.exit(0), 3_000).unref();
+  // Whatever hangs, the process leaves in the end.
+  setTimeout(() => process.exit(0), hardLimitMs).unref();
   for (const cleanup of cleanups) {
     await cleanup().catch((error: unknown) => logger.warn("cleanup failed", { error: String(error) }));
   }

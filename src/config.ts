@@ -7,14 +7,18 @@ import type { SafetyConfig } from "./safety/index.js";
 
 export const USAGE = `Usage:
   contabo-users-mcp [--sandbox] [options]               MCP server over stdio
+  contabo-users-mcp --http [--host H] [--port N] [options]   MCP server over Streamable HTTP at /mcp
   contabo-users-mcp sandbox [--port N] [--host HOST]    the Users API simulator alone
   contabo-users-mcp --help | --version
 
 Options:
   --sandbox          serve the embedded Contabo Users API simulator instead of api.contabo.com
   --log-level LEVEL  debug, info, warn or error (default info; env CONTABO_MCP_LOG_LEVEL); logs go to stderr
-  --port N           sandbox command: port to listen on (default 8080; 0 picks a free one)
-  --host HOST        sandbox command: address to listen on (default 127.0.0.1)
+  --http             serve Streamable HTTP (stateless) on /mcp instead of stdio; /healthz for load balancers
+  --port N           port to listen on (--http default 3000, sandbox default 8080; 0 picks a free one)
+  --host HOST        address to listen on (default 127.0.0.1; other hosts need MCP_HTTP_TOKEN)
+  --allowed-hosts L  --http: Host header names accepted (default on loopback: localhost,127.0.0.1,[::1])
+  --allowed-origins L  --http: browser Origins accepted (default on loopback: loopback origins)
   --seed N           sandbox: seed of the demo data (default fixed, so data is the same on every start)
   --confirm MODE     auto, elicit, token or off: how destructive calls and secret reveals are confirmed (default auto)
   --confirm-ttl S    seconds a confirmation token stays valid (default 300)
@@ -24,7 +28,8 @@ Options:
   --audit-log FILE   also append the audit lines to FILE (created with mode 0600)
 
 Environment (real API): CONTABO_CLIENT_ID, CONTABO_CLIENT_SECRET, CONTABO_API_USER, CONTABO_API_PASSWORD
-  (or CONTABO_ACCESS_TOKEN), CONTABO_API_URL, CONTABO_AUTH_URL; CONTABO_MCP_CONFIRM_KEY (shared confirmation key).`;
+  (or CONTABO_ACCESS_TOKEN), CONTABO_API_URL, CONTABO_AUTH_URL; CONTABO_MCP_CONFIRM_KEY (shared confirmation key);
+  MCP_HTTP_TOKEN (bearer token HTTP clients must send).`;
 
 export type Command =
   | { kind: "help" }
@@ -36,8 +41,18 @@ export type Command =
       logLevel: LogLevel;
       client: ContaboClientConfig;
       safety: Omit<SafetyConfig, "auditSink" | "redactor" | "now">;
+      /** Present with --http. */
+      http?: HttpConfig;
     }
   | { kind: "sandbox"; port: number; host: string; seed?: number; logLevel: LogLevel };
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+  token?: string;
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
+}
 
 export class UsageError extends Error {}
 
@@ -66,8 +81,14 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     };
   }
   if (subcommand !== undefined) throw new UsageError(`unknown command: ${subcommand}`);
-  if (values.port !== undefined || values.host !== undefined) {
-    throw new UsageError("--port and --host belong to the sandbox command");
+  const http = values.http ? httpConfig(values, env) : undefined;
+  if (
+    !values.http &&
+    (values.port ?? values.host ?? values["allowed-hosts"] ?? values["allowed-origins"]) !== undefined
+  ) {
+    throw new UsageError(
+      "--port, --host, --allowed-hosts and --allowed-origins go with --http (or the sandbox command)",
+    );
   }
   return {
     kind: "serve",
@@ -80,14 +101,29 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
       confirmKey: env.CONTABO_MCP_CONFIRM_KEY?.trim() || undefined,
       confirmTtlMs: readInteger("--confirm-ttl", values["confirm-ttl"] ?? "300", 1, 86_400) * 1000,
       readOnly: values["read-only"] ?? false,
-      allowTools: values.tools
-        ?.split(",")
-        .map((name) => name.trim())
-        .filter(Boolean),
+      allowTools: list(values.tools),
       emailsPerUserPerMinute: readInteger("--email-limit", values["email-limit"] ?? "1", 0, 1000),
       auditFile: values["audit-log"],
     },
+    http,
   };
+}
+
+function httpConfig(values: ReturnType<typeof parse>["values"], env: NodeJS.ProcessEnv): HttpConfig {
+  return {
+    host: values.host ?? "127.0.0.1",
+    port: readInteger("--port", values.port ?? "3000", 0, 65_535),
+    token: env.MCP_HTTP_TOKEN?.trim() || undefined,
+    allowedHosts: list(values["allowed-hosts"]),
+    allowedOrigins: list(values["allowed-origins"]),
+  };
+}
+
+function list(value: string | undefined): string[] | undefined {
+  return value
+    ?.split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 function parse(argv: readonly string[]) {
@@ -109,6 +145,9 @@ function parse(argv: readonly string[]) {
       tools: { type: "string" },
       "email-limit": { type: "string" },
       "audit-log": { type: "string" },
+      http: { type: "boolean" },
+      "allowed-hosts": { type: "string" },
+      "allowed-origins": { type: "string" },
     },
   });
 }

@@ -1,0 +1,158 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import type { Logger } from "../log.js";
+import { type HttpGuardOptions, HttpGuards } from "./http-guards.js";
+
+export interface HttpServerOptions extends HttpGuardOptions {
+  port: number;
+  /** A fresh MCP server for one request: the transport is stateless, so any replica can serve any request. */
+  newServer: () => McpServer;
+  logger: Logger;
+  maxBodyBytes?: number;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), then resolves. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export const MCP_PATH = "/mcp";
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * MCP over Streamable HTTP in stateless mode on `POST /mcp`, with `/healthz` for load balancers.
+ * Bodies over 1 MB get 413, malformed JSON a JSON-RPC parse error, unknown paths 404.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const guards = new HttpGuards(options);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+
+  const server = createServer((req, res) => {
+    inFlight++;
+    res.once("close", () => {
+      inFlight--;
+      if (inFlight === 0) idle?.();
+    });
+    handle(req, res).catch((error: unknown) => {
+      options.logger.error("http request failed", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      if (!res.headersSent) jsonRpcError(res, 500, -32603, "Internal error");
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? "/", "http://server").pathname;
+    if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(req.method === "HEAD" ? undefined : '{"status":"ok"}');
+      return;
+    }
+    if (path !== MCP_PATH) {
+      jsonRpcError(res, 404, -32601, `Not found: ${path} (the MCP endpoint is ${MCP_PATH})`);
+      return;
+    }
+    const verdict = guards.check(req);
+    if (!verdict.ok) {
+      jsonRpcError(
+        res,
+        verdict.status,
+        -32001,
+        verdict.message,
+        verdict.status === 401 ? { "www-authenticate": "Bearer" } : {},
+      );
+      return;
+    }
+    if (req.method !== "POST") {
+      // Stateless: no sessions to resume or delete, no standalone event stream.
+      jsonRpcError(res, 405, -32000, `Method ${req.method} not allowed: send MCP messages with POST`, {
+        allow: "POST",
+      });
+      return;
+    }
+    const body = await readBody(req, maxBodyBytes);
+    if (body === "too-large") {
+      jsonRpcError(res, 413, -32600, `Request body larger than ${maxBodyBytes} bytes`);
+      return;
+    }
+    let message: unknown;
+    try {
+      message = JSON.parse(body);
+    } catch {
+      jsonRpcError(res, 400, -32700, "Parse error: the body is not valid JSON");
+      return;
+    }
+    const mcp = options.newServer();
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    res.once("close", () => {
+      // Closing aborts the request's handlers: a client that went away cancels its upstream calls.
+      void transport.close();
+      void mcp.close();
+    });
+    await mcp.connect(transport);
+    await transport.handleRequest(req, res, message);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}${MCP_PATH}`,
+    close: (graceMs = 10_000) =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          server.closeAllConnections();
+          resolve();
+        };
+        const timer = setTimeout(done, graceMs);
+        idle = () => {
+          if (inFlight === 0) done();
+        };
+        server.close();
+        server.closeIdleConnections();
+        if (inFlight === 0) done();
+      }),
+  };
+}
+
+/** Reads the body, or "too-large" past `limit` (the rest is drained, so that the 413 still reaches the client). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | "too-large"> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = Number(req.headers["content-length"] ?? 0) > limit ? limit + 1 : 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.once("end", () => resolve(size > limit ? "too-large" : Buffer.concat(chunks).toString("utf8")));
+    req.once("error", reject);
+  });
+}
+
+function jsonRpcError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  const body = JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null });
+  res.writeHead(status, {
+    ...headers,
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+  });
+  res.end(body);
+}
