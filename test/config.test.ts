@@ -89,11 +89,40 @@ describe("command line and environment", () => {
     [["--nope"], /Unknown option/],
     [["--log-level", "loud"], /log level must be/],
     [["sandbox", "--port", "70000"], /--port must be a whole number/],
-    [["--port", "3000"], /belong to the sandbox command/],
+    [["--port", "3000"], /go with --http/],
     [["serve"], /unknown command: serve/],
   ])("refuses %j with a usage error", (argv, message) => {
     expect(() => readCommand(argv, {})).toThrow(UsageError);
     expect(() => readCommand(argv, {})).toThrow(message);
+  });
+
+  it("reads --http with its host, port, allowlists and MCP_HTTP_TOKEN", () => {
+    expect(readCommand(["--http"], {})).toMatchObject({
+      kind: "serve",
+      http: { host: "127.0.0.1", port: 3000 },
+    });
+    const command = readCommand(
+      [
+        "--http",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "8443",
+        "--allowed-hosts",
+        "mcp.example.com",
+        "--allowed-origins",
+        "https://app.example.com",
+      ],
+      { MCP_HTTP_TOKEN: "t0ken" },
+    );
+    expect(command.kind === "serve" && command.http).toEqual({
+      host: "0.0.0.0",
+      port: 8443,
+      token: "t0ken",
+      allowedHosts: ["mcp.example.com"],
+      allowedOrigins: ["https://app.example.com"],
+    });
+    expect(readCommand([], {})).toMatchObject({ kind: "serve", http: undefined });
   });
 
   it("reports the package's version", () => {

@@ -1,0 +1,198 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { request } from "undici";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { createContaboClient } from "../../src/client/index.js";
+import type { UsersApi } from "../../src/client/users-api.js";
+import { createSafety } from "../../src/safety/index.js";
+import { createMcpServer } from "../../src/server.js";
+import { TOOLS } from "../../src/tools/registry.js";
+import { type HttpServerOptions, startHttpServer } from "../../src/transports/http.js";
+import { testLogger } from "../helpers/logs.js";
+import { clientFor, tokenRequests, useSandbox } from "../helpers/sandbox.js";
+
+async function serve(api: UsersApi, options: Partial<HttpServerOptions> = {}) {
+  const safety = createSafety({ confirmMode: "token" }, TOOLS);
+  const logger = testLogger(safety.redactor);
+  const http = await startHttpServer({
+    host: "127.0.0.1",
+    port: 0,
+    newServer: () => createMcpServer({ api, logger, safety }),
+    logger,
+    ...options,
+  });
+  onTestFinished(() => http.close(100));
+  return http;
+}
+
+async function connect(url: string, token?: string): Promise<Client> {
+  const client = new Client({ name: "http-test", version: "1.0.0" });
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+  onTestFinished(() => client.close());
+  return client;
+}
+
+async function post(url: string, body: string, headers: Record<string, string> = {}) {
+  const response = await request(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      ...headers,
+    },
+    body,
+  });
+  return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+}
+
+const INITIALIZE = JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+});
+
+describe("Streamable HTTP transport", () => {
+  it("serves MCP statelessly: a confirmation asked on one request is honoured on the next", async () => {
+    const sandbox = await useSandbox();
+    const http = await serve(clientFor(sandbox).api);
+    const client = await connect(http.url);
+    const { tools } = await client.listTools();
+    expect(tools).toHaveLength(12);
+    const user = [...sandbox.state.users.values()].find((u) => !u.owner);
+    const asked = (await client.callTool({
+      name: "delete_user",
+      arguments: { userId: user?.userId },
+    })) as CallToolResult;
+    const token = (asked.structuredContent as { confirmationToken: string }).confirmationToken;
+    const done = (await client.callTool({
+      name: "delete_user",
+      arguments: { userId: user?.userId, confirmationToken: token },
+    })) as CallToolResult;
+    expect(done.structuredContent).toMatchObject({ ok: true });
+    expect(sandbox.state.users.has(user?.userId ?? "")).toBe(false);
+  });
+
+  it("shares one upstream client and token among all requests", async () => {
+    const sandbox = await useSandbox();
+    const http = await serve(clientFor(sandbox).api);
+    const clients = await Promise.all([connect(http.url), connect(http.url), connect(http.url)]);
+    await Promise.all(
+      clients.map((client) => client.callTool({ name: "retrieve_user_list", arguments: { size: 1 } })),
+    );
+    expect(tokenRequests(sandbox)).toHaveLength(1);
+  });
+
+  it("answers /healthz, 404 for other paths, 405 for GET and DELETE on /mcp", async () => {
+    const sandbox = await useSandbox();
+    const http = await serve(clientFor(sandbox).api);
+    const base = http.url.replace("/mcp", "");
+    const health = await request(`${base}/healthz`);
+    expect(health.statusCode).toBe(200);
+    expect(await health.body.json()).toEqual({ status: "ok" });
+    const missing = await request(`${base}/other`);
+    expect(missing.statusCode).toBe(404);
+    await missing.body.dump();
+    for (const method of ["GET", "DELETE"] as const) {
+      const response = await request(http.url, { method });
+      expect(response.statusCode).toBe(405);
+      expect(response.headers.allow).toBe("POST");
+      await response.body.dump();
+    }
+  });
+
+  it("answers malformed JSON with a JSON-RPC parse error and bodies over 1 MB with 413", async () => {
+    const sandbox = await useSandbox();
+    const http = await serve(clientFor(sandbox).api);
+    const malformed = await post(http.url, "{not json");
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(malformed.text)).toEqual({
+      jsonrpc: "2.0",
+      error: { code: -32700, message: "Parse error: the body is not valid JSON" },
+      id: null,
+    });
+    const big = await post(http.url, JSON.stringify({ padding: "x".repeat(1024 * 1024) }));
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.text).error.code).toBe(-32600);
+    expect((await post(http.url, INITIALIZE)).status).toBe(200);
+  });
+
+  it("requires the bearer token when one is set", async () => {
+    const sandbox = await useSandbox();
+    const http = await serve(clientFor(sandbox).api, { token: "a-long-random-token" });
+    const none = await post(http.url, INITIALIZE);
+    expect(none.status).toBe(401);
+    expect(none.headers["www-authenticate"]).toBe("Bearer");
+    expect((await post(http.url, INITIALIZE, { authorization: "Bearer a-long-random-tokeN" })).status).toBe(
+      401,
+    );
+    expect((await post(http.url, INITIALIZE, { authorization: "Bearer short" })).status).toBe(401);
+    const client = await connect(http.url, "a-long-random-token");
+    expect((await client.listTools()).tools).toHaveLength(12);
+  });
+
+  it("rejects foreign Host and Origin headers (DNS rebinding) and accepts loopback ones", async () => {
+    const sandbox = await useSandbox();
+    const http = await serve(clientFor(sandbox).api);
+    const port = new URL(http.url).port;
+    expect((await post(http.url, INITIALIZE, { host: "evil.example.com" })).status).toBe(403);
+    expect((await post(http.url, INITIALIZE, { origin: "http://evil.example.com" })).status).toBe(403);
+    expect(
+      (await post(http.url, INITIALIZE, { host: `localhost:${port}`, origin: `http://localhost:${port}` }))
+        .status,
+    ).toBe(200);
+
+    const configured = await serve(clientFor(sandbox).api, {
+      allowedHosts: ["mcp.example.com"],
+      allowedOrigins: ["https://app.example.com"],
+    });
+    expect(
+      (await post(configured.url, INITIALIZE, { host: "mcp.example.com", origin: "https://app.example.com" }))
+        .status,
+    ).toBe(200);
+    expect((await post(configured.url, INITIALIZE)).status).toBe(403);
+  });
+
+  it("refuses to listen beyond loopback without a token", async () => {
+    const sandbox = await useSandbox();
+    await expect(serve(clientFor(sandbox).api, { host: "0.0.0.0" })).rejects.toThrow(
+      "refusing to listen on 0.0.0.0 without MCP_HTTP_TOKEN",
+    );
+  });
+
+  it("on close, lets the in-flight request finish, then stops", async () => {
+    // An API that answers after 300 ms, so that a call is in flight when the server closes.
+    const slowApi = createServer((req, res) => {
+      setTimeout(() => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({
+            data: [{ tenantId: "DE", customerId: "1", id: "i", clientId: "c", secret: "s3cret-value" }],
+            _links: { self: "x" },
+          }),
+        );
+      }, 300);
+      req.resume();
+    });
+    await new Promise<void>((resolve) => slowApi.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => new Promise<void>((resolve) => slowApi.close(() => resolve())));
+    const contabo = createContaboClient({
+      apiUrl: `http://127.0.0.1:${(slowApi.address() as AddressInfo).port}`,
+      accessToken: "token",
+    });
+    onTestFinished(() => contabo.close());
+    const http = await serve(contabo.api);
+    const client = await connect(http.url);
+    const call = client.callTool({ name: "retrieve_user_client", arguments: {} });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const closing = http.close(5_000);
+    const result = (await call) as CallToolResult;
+    expect(result.structuredContent).toMatchObject({ client: { clientId: "c" } });
+    await closing;
+    await expect(request(http.url.replace("/mcp", "/healthz"))).rejects.toThrow();
+  });
+});
