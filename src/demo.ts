@@ -8,7 +8,7 @@ import { SERVER_NAME, VERSION } from "./version.js";
  * A short admin session against the sandbox, driven by a real MCP client over stdio, the way an agent
  * would: it starts `contabo-users-mcp --sandbox` and prints each call and its result.
  */
-const cli = fileURLToPath(new URL("./cli.js", import.meta.url));
+const cli = fileURLToPath(new URL("./package/cli.js", import.meta.url));
 const transport = new StdioClientTransport({
   command: process.execPath,
   args: [cli, "--sandbox", "--log-level", "error"],

@@ -13,7 +13,7 @@ const suite = fileURLToPath(
 const register = fileURLToPath(new URL("./register.mjs", import.meta.url));
 const log = createWriteStream(new URL("../../conformance.log", import.meta.url));
 
-const server = spawn(process.execPath, ["dist/cli.js", "--http", "--sandbox", "--port", "0"], {
+const server = spawn(process.execPath, ["dist/package/cli.js", "--http", "--sandbox", "--port", "0"], {
   cwd: root,
   stdio: ["ignore", "ignore", "pipe"],
 });

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { seedState } from "../../src/sandbox/seed.js";
 import { knownSecrets, recordServerOutput } from "../helpers/logs.js";
 
-const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../../dist/package/cli.js", import.meta.url));
 
 /** The environment without any CONTABO_* variable, so the developer's own settings cannot leak in. */
 function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {

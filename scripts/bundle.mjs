@@ -1,0 +1,22 @@
+// Bundles the CLI and its dependencies into dist/package: what the npm package and the MCP Bundle
+// ship. Code splitting keeps the HTTP transport and the sandbox in chunks that load only when used.
+import { build } from "esbuild";
+
+await build({
+  entryPoints: { cli: "src/cli.ts" },
+  outdir: "dist/package",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  chunkNames: "chunks/[name]-[hash]",
+  minifySyntax: true,
+  minifyWhitespace: true,
+  legalComments: "linked",
+  banner: {
+    // Some bundled CommonJS dependencies call require(); give them one.
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+  logLevel: "warning",
+});

@@ -1,0 +1,58 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { describe, expect, it, onTestFinished } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
+const NPX = process.platform === "win32" ? "npx.cmd" : "npx";
+
+describe("the npm package", () => {
+  it("holds the bundle, README and licence only, and `npx contabo-users-mcp --sandbox` works from the tarball", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "contabo-users-mcp-pack-"));
+    onTestFinished(() => rmSync(folder, { recursive: true, force: true }));
+    const packed = JSON.parse(
+      execFileSync(NPM, ["pack", "--json", "--pack-destination", folder], { cwd: ROOT, encoding: "utf8" }),
+    ) as Array<{ filename: string; size: number; files: Array<{ path: string }> }>;
+    const [tarball] = packed;
+    if (!tarball) throw new Error("npm pack produced nothing");
+    const paths = tarball.files.map((file) => file.path);
+    expect(paths.filter((path) => !path.startsWith("dist/package/")).sort()).toEqual([
+      "LICENSE",
+      "README.md",
+      "package.json",
+    ]);
+    expect(paths).toContain("dist/package/cli.js");
+    expect(
+      paths.some((path) => path.endsWith(".ts") || path.startsWith("src/") || path.startsWith("test/")),
+    ).toBe(false);
+
+    // The package has no runtime dependencies: it installs with no network at all.
+    writeFileSync(join(folder, "package.json"), '{"name":"consumer","private":true}');
+    execFileSync(NPM, ["install", "--offline", "--no-audit", "--no-fund", join(folder, tarball.filename)], {
+      cwd: folder,
+      stdio: "ignore",
+    });
+    expect(readdirSync(join(folder, "node_modules")).filter((name) => !name.startsWith("."))).toEqual([
+      "contabo-users-mcp",
+    ]);
+
+    const transport = new StdioClientTransport({
+      command: NPX,
+      args: ["--offline", "contabo-users-mcp", "--sandbox"],
+      cwd: folder,
+      stderr: "ignore",
+    });
+    const client = new Client({ name: "package-test", version: "1.0.0" });
+    await client.connect(transport);
+    onTestFinished(() => client.close());
+    const { tools } = await client.listTools();
+    expect(tools).toHaveLength(12);
+    const result = await client.callTool({ name: "retrieve_user_list", arguments: { size: 1 } });
+    expect(result.structuredContent).toMatchObject({ pagination: { totalElements: 25 } });
+  }, 60_000);
+});
