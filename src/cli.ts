@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { withCntbFallback } from "./client/cntb-config.js";
 import { ContaboError } from "./client/errors.js";
 import { type ContaboClientConfig, createContaboClient } from "./client/index.js";
 import { type Command, readCommand, USAGE, UsageError } from "./config.js";
@@ -31,8 +32,12 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
   const redactor = new SecretRedactor();
   const logger = createLogger(command.logLevel, undefined, redactor);
   const cleanups: Cleanup[] = [];
-  let clientConfig: ContaboClientConfig = { ...command.client, logger, redactor };
-  if (command.sandbox) {
+  let clientConfig: ContaboClientConfig = { logger, redactor };
+  if (!command.sandbox) {
+    const { config, source } = withCntbFallback(command.client);
+    clientConfig = { ...config, logger, redactor };
+    logger.info("Contabo settings read", { source });
+  } else {
     // Loaded only when asked for: a plain start does not pay for the simulator.
     const { startSandbox } = await import("./sandbox/index.js");
     const sandbox = await startSandbox({ seed: command.seed });

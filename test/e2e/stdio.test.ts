@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -11,13 +13,16 @@ import { knownSecrets, recordServerOutput } from "../helpers/logs.js";
 
 const CLI = fileURLToPath(new URL("../../dist/package/cli.js", import.meta.url));
 
-/** The environment without any CONTABO_* variable, so the developer's own settings cannot leak in. */
+/** An empty home for the spawned servers, so that no ~/.cntb.yaml of this machine is read. */
+const EMPTY_HOME = mkdtempSync(join(tmpdir(), "contabo-users-mcp-home-"));
+
+/** The environment without any CONTABO_* or MCP_* variable, so the developer's own settings cannot leak in. */
 function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !name.startsWith("CONTABO_")) env[name] = value;
+    if (value !== undefined && !name.startsWith("CONTABO_") && !name.startsWith("MCP_")) env[name] = value;
   }
-  return { ...env, ...extra };
+  return { ...env, HOME: EMPTY_HOME, ...extra };
 }
 
 async function connect(args: string[]): Promise<{ client: Client; stderr: string[] }> {
@@ -163,6 +168,30 @@ describe("the built CLI over stdio", () => {
     expect(text).toContain("CONTABO_CLIENT_ID");
     expect(text).toContain("--sandbox");
     expect(stderr.join("")).toContain("no Contabo credentials");
+  });
+
+  it("falls back to ~/.cntb.yaml and says so without the values", async () => {
+    const home = mkdtempSync(join(tmpdir(), "cntb-home-"));
+    writeFileSync(
+      join(home, ".cntb.yaml"),
+      "oauth2-clientid: INT-1\noauth2-client-secret: s3cret-from-cntb\n",
+    );
+    const child = spawn(process.execPath, [CLI], {
+      env: cleanEnv({ HOME: home }),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stderr = "";
+    await new Promise<void>((resolve) =>
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes("serving MCP")) resolve();
+      }),
+    );
+    child.kill("SIGTERM");
+    await exited(child);
+    expect(stderr).toContain(`"source":"cntb config ${join(home, ".cntb.yaml")}"`);
+    expect(stderr).toContain("no Contabo credentials"); // user and password are still missing
+    expect(stderr).not.toContain("s3cret-from-cntb");
   });
 
   it("refuses a non-https API URL at start, with a clear message", async () => {

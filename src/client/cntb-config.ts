@@ -1,0 +1,88 @@
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { ContaboClientConfig } from "./index.js";
+
+/** Where Contabo's `cntb` CLI keeps its configuration, in the order it is looked for. */
+export function cntbConfigPaths(home: string = homedir()): string[] {
+  return [join(home, ".cntb.yaml"), "/etc/cntb/.cntb.yaml"];
+}
+
+/** The cntb keys and the client settings they fill. */
+const CNTB_KEYS = {
+  "oauth2-clientid": "clientId",
+  "oauth2-client-secret": "clientSecret",
+  "oauth2-user": "username",
+  "oauth2-password": "password",
+  "oauth2-tokenurl": "authUrl",
+  api: "apiUrl",
+} as const;
+
+type CntbValues = Partial<Record<(typeof CNTB_KEYS)[keyof typeof CNTB_KEYS], string>>;
+
+/**
+ * Reads cntb's flat YAML (`key: value` lines, values optionally quoted). Only the keys above are
+ * kept; anything else in the file is ignored.
+ */
+export function parseCntbYaml(text: string): CntbValues {
+  const values: CntbValues = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const match = /^([A-Za-z0-9_-]+)\s*:\s*(.*)$/.exec(line);
+    const key = match?.[1] as keyof typeof CNTB_KEYS | undefined;
+    if (!match || key === undefined || !(key in CNTB_KEYS)) continue;
+    const value = unquote((match[2] ?? "").replace(/\s+#.*$/, "").trim());
+    if (value !== "") values[CNTB_KEYS[key]] = value;
+  }
+  return values;
+}
+
+function unquote(value: string): string {
+  const quoted = /^(['"])(.*)\1$/.exec(value);
+  return quoted ? (quoted[2] ?? "") : value;
+}
+
+export interface CredentialSource {
+  config: ContaboClientConfig;
+  /** Where the settings came from, for a log line: never the values. */
+  source: string;
+}
+
+/**
+ * The CONTABO_* variables first; when some credentials are missing (and no access token is set),
+ * the first cntb config file that exists fills the gaps, each variable still winning over it.
+ */
+export function withCntbFallback(
+  fromEnv: ContaboClientConfig,
+  paths: readonly string[] = cntbConfigPaths(),
+  read: (path: string) => string = (path) => readFileSync(path, "utf8"),
+): CredentialSource {
+  const credentials = fromEnv.credentials ?? {};
+  const complete =
+    credentials.clientId && credentials.clientSecret && credentials.username && credentials.password;
+  if (fromEnv.accessToken || complete) return { config: fromEnv, source: "environment" };
+  for (const path of paths) {
+    let text: string;
+    try {
+      text = read(path);
+    } catch {
+      continue;
+    }
+    const file = parseCntbYaml(text);
+    const config: ContaboClientConfig = {
+      ...fromEnv,
+      apiUrl: fromEnv.apiUrl ?? file.apiUrl,
+      authUrl: fromEnv.authUrl ?? file.authUrl,
+      credentials: {
+        clientId: credentials.clientId ?? file.clientId,
+        clientSecret: credentials.clientSecret ?? file.clientSecret,
+        username: credentials.username ?? file.username,
+        password: credentials.password ?? file.password,
+      },
+    };
+    const fromFile = Object.values(credentials).some(Boolean) ? `environment and ${path}` : path;
+    return { config, source: `cntb config ${fromFile}` };
+  }
+  return { config: fromEnv, source: "environment" };
+}
