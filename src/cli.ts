@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { fileURLToPath } from "node:url";
 import { withCntbFallback } from "./client/cntb-config.js";
 import { ContaboError } from "./client/errors.js";
 import { type ContaboClientConfig, createContaboClient } from "./client/index.js";
@@ -25,7 +26,35 @@ async function main(): Promise<void> {
       return runSandbox(command);
     case "serve":
       return runServer(command);
+    case "init-claude-desktop":
+      return runInit(command);
   }
+}
+
+async function runInit(command: Extract<Command, { kind: "init-claude-desktop" }>): Promise<void> {
+  const { claudeDesktopConfigPath, installIntoClaudeDesktop } = await import("./init/claude-desktop.js");
+  const result = installIntoClaudeDesktop({
+    configPath: command.configPath ?? claudeDesktopConfigPath(),
+    name: command.name,
+    sandbox: command.sandbox,
+    local: command.local ? { node: process.execPath, cli: fileURLToPath(import.meta.url) } : undefined,
+    env: process.env,
+  });
+  process.stderr.write(
+    [
+      `${result.action === "added" ? "Added" : "Updated"} "${command.name}" in ${result.path}.`,
+      result.backup ? `The previous file is kept as ${result.backup}.` : "",
+      command.sandbox
+        ? "It serves the built-in sandbox: no account needed."
+        : result.variables.length > 0
+          ? `Copied from this shell: ${result.variables.join(", ")}.`
+          : "No CONTABO_* variables were set in this shell: add your credentials under env in that file (see the README).",
+      "Restart Claude Desktop to load it.",
+      "",
+    ]
+      .filter((line, index, lines) => line !== "" || index === lines.length - 1)
+      .join("\n"),
+  );
 }
 
 async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<void> {

@@ -9,6 +9,8 @@ export const USAGE = `Usage:
   contabo-users-mcp [--sandbox] [options]               MCP server over stdio
   contabo-users-mcp --http [--host H] [--port N] [options]   MCP server over Streamable HTTP at /mcp
   contabo-users-mcp sandbox [--port N] [--host HOST]    the Users API simulator alone
+  contabo-users-mcp init claude-desktop [--sandbox] [--local] [--config FILE] [--name NAME]
+                                                        add this server to Claude Desktop's config
   contabo-users-mcp --help | --version
 
 Options:
@@ -44,7 +46,8 @@ export type Command =
       /** Present with --http. */
       http?: HttpConfig;
     }
-  | { kind: "sandbox"; port: number; host: string; seed?: number; logLevel: LogLevel };
+  | { kind: "sandbox"; port: number; host: string; seed?: number; logLevel: LogLevel }
+  | { kind: "init-claude-desktop"; sandbox: boolean; local: boolean; configPath?: string; name: string };
 
 export interface HttpConfig {
   host: string;
@@ -70,6 +73,20 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   const logLevel = readLogLevel(values["log-level"] ?? env.CONTABO_MCP_LOG_LEVEL ?? "info");
   const seed = values.seed === undefined ? undefined : readInteger("--seed", values.seed, 0, 2 ** 32 - 1);
   const [subcommand, ...rest] = positionals;
+  if (subcommand === "init") {
+    if (rest[0] !== "claude-desktop" || rest.length > 1) {
+      throw new UsageError(
+        `init takes one target: claude-desktop${rest[0] ? ` (not ${rest.join(" ")})` : ""}`,
+      );
+    }
+    return {
+      kind: "init-claude-desktop",
+      sandbox: values.sandbox ?? false,
+      local: values.local ?? false,
+      configPath: values.config,
+      name: values.name ?? "contabo-users",
+    };
+  }
   if (rest.length > 0) throw new UsageError(`unexpected argument: ${rest[0]}`);
   if (subcommand === "sandbox") {
     return {
@@ -148,6 +165,9 @@ function parse(argv: readonly string[]) {
       http: { type: "boolean" },
       "allowed-hosts": { type: "string" },
       "allowed-origins": { type: "string" },
+      local: { type: "boolean" },
+      config: { type: "string" },
+      name: { type: "string" },
     },
   });
 }
