@@ -1,6 +1,10 @@
 // Bundles the CLI and its dependencies into dist/package: what the npm package and the MCP Bundle
 // ship. Code splitting keeps the HTTP transport and the sandbox in chunks that load only when used.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
+
+// Chunk names carry content hashes: start clean so that no stale chunk is shipped.
+rmSync("dist/package", { recursive: true, force: true });
 
 await build({
   entryPoints: { cli: "src/cli.ts" },

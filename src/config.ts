@@ -31,7 +31,8 @@ Options:
 
 Environment (real API): CONTABO_CLIENT_ID, CONTABO_CLIENT_SECRET, CONTABO_API_USER, CONTABO_API_PASSWORD
   (or CONTABO_ACCESS_TOKEN), CONTABO_API_URL, CONTABO_AUTH_URL; CONTABO_MCP_CONFIRM_KEY (shared confirmation key);
-  MCP_HTTP_TOKEN (bearer token HTTP clients must send).`;
+  MCP_HTTP_TOKEN (bearer token HTTP clients must send); CONTABO_MCP_SANDBOX, CONTABO_MCP_READ_ONLY (true/false)
+  and CONTABO_MCP_CONFIRM (a mode) stand for --sandbox, --read-only and --confirm.`;
 
 export type Command =
   | { kind: "help" }
@@ -109,15 +110,15 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   }
   return {
     kind: "serve",
-    sandbox: values.sandbox ?? false,
+    sandbox: values.sandbox ?? readBoolean("CONTABO_MCP_SANDBOX", env),
     seed,
     logLevel,
     client: clientConfigFromEnv(env),
     safety: {
-      confirmMode: readConfirmMode(values.confirm ?? "auto"),
+      confirmMode: readConfirmMode(values.confirm ?? (env.CONTABO_MCP_CONFIRM?.trim() || "auto")),
       confirmKey: env.CONTABO_MCP_CONFIRM_KEY?.trim() || undefined,
       confirmTtlMs: readInteger("--confirm-ttl", values["confirm-ttl"] ?? "300", 1, 86_400) * 1000,
-      readOnly: values["read-only"] ?? false,
+      readOnly: values["read-only"] ?? readBoolean("CONTABO_MCP_READ_ONLY", env),
       allowTools: list(values.tools),
       emailsPerUserPerMinute: readInteger("--email-limit", values["email-limit"] ?? "1", 0, 1000),
       auditFile: values["audit-log"],
@@ -186,6 +187,14 @@ export function clientConfigFromEnv(env: NodeJS.ProcessEnv): ContaboClientConfig
       Object.entries(CREDENTIAL_VARIABLES).map(([field, variable]) => [field, read(variable)]),
     ),
   };
+}
+
+/** Boolean settings from the environment (the MCP Bundle passes its settings that way): true, false or unset. */
+function readBoolean(variable: string, env: NodeJS.ProcessEnv): boolean {
+  const value = env[variable]?.trim().toLowerCase();
+  if (value === undefined || value === "" || value === "false" || value === "0") return false;
+  if (value === "true" || value === "1") return true;
+  throw new UsageError(`${variable} must be true or false, not ${JSON.stringify(env[variable])}`);
 }
 
 function readConfirmMode(value: string): ConfirmMode {

@@ -125,6 +125,26 @@ describe("command line and environment", () => {
     expect(readCommand([], {})).toMatchObject({ kind: "serve", http: undefined });
   });
 
+  it("takes --sandbox, --read-only and --confirm from the environment too (the MCP Bundle's settings)", () => {
+    const command = readCommand([], {
+      CONTABO_MCP_SANDBOX: "true",
+      CONTABO_MCP_READ_ONLY: "true",
+      CONTABO_MCP_CONFIRM: "token",
+    });
+    expect(command).toMatchObject({
+      kind: "serve",
+      sandbox: true,
+      safety: { readOnly: true, confirmMode: "token" },
+    });
+    expect(readCommand([], { CONTABO_MCP_SANDBOX: "", CONTABO_MCP_READ_ONLY: "false" })).toMatchObject({
+      sandbox: false,
+      safety: { readOnly: false },
+    });
+    expect(() => readCommand([], { CONTABO_MCP_READ_ONLY: "yes please" })).toThrow(
+      "CONTABO_MCP_READ_ONLY must be true or false",
+    );
+  });
+
   it("reports the package's version", () => {
     const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
       version: string;

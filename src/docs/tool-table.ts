@@ -31,7 +31,7 @@ export function withToolTable(readme: string, tools: readonly ToolDefinition[]):
   return readme.slice(0, start) + renderToolTable(tools) + readme.slice(end + TOOL_TABLE_END.length);
 }
 
-function firstSentence(text: string): string {
+export function firstSentence(text: string): string {
   const match = /^(.*?[.!?])(\s|$)/.exec(text);
   return (match?.[1] ?? text).replaceAll("|", "\\|");
 }

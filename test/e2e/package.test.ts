@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,6 +52,55 @@ describe("the npm package", () => {
     onTestFinished(() => client.close());
     const { tools } = await client.listTools();
     expect(tools).toHaveLength(12);
+    const result = await client.callTool({ name: "retrieve_user_list", arguments: { size: 1 } });
+    expect(result.structuredContent).toMatchObject({ pagination: { totalElements: 25 } });
+  }, 60_000);
+});
+
+describe("the MCP Bundle", () => {
+  it("validates, packs, and its server starts from the unpacked bundle with the manifest's settings", async () => {
+    execFileSync(process.execPath, ["scripts/mcpb.mjs"], { cwd: ROOT, stdio: "ignore" });
+    const folder = mkdtempSync(join(tmpdir(), "contabo-users-mcpb-"));
+    onTestFinished(() => rmSync(folder, { recursive: true, force: true }));
+    const mcpbCli = join(ROOT, "node_modules/@anthropic-ai/mcpb/dist/cli/cli.js");
+    execFileSync(process.execPath, [mcpbCli, "unpack", join(ROOT, "dist/contabo-users-mcp.mcpb"), folder], {
+      stdio: "ignore",
+    });
+
+    const manifest = JSON.parse(readFileSync(join(folder, "manifest.json"), "utf8")) as {
+      server: { mcp_config: { command: string; args: string[]; env: Record<string, string> } };
+      user_config: Record<string, { sensitive?: boolean; default?: unknown }>;
+    };
+    expect(manifest.user_config.client_secret?.sensitive).toBe(true);
+    expect(manifest.user_config.api_password?.sensitive).toBe(true);
+    // What Claude Desktop does: substitute the bundle folder and the user's settings.
+    const settings: Record<string, string> = { sandbox: "true", read_only: "true", confirm_mode: "auto" };
+    const substitute = (value: string) =>
+      value
+        .replace("${__dirname}", folder)
+        .replace(/\$\{user_config\.(\w+)\}/g, (_, key: string) => settings[key] ?? "");
+    const { args, env } = manifest.server.mcp_config;
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: args.map(substitute),
+      env: {
+        PATH: process.env.PATH ?? "",
+        ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, substitute(v)])),
+      },
+      stderr: "ignore",
+    });
+    const client = new Client({ name: "mcpb-test", version: "1.0.0" });
+    await client.connect(transport);
+    onTestFinished(() => client.close());
+    const { tools } = await client.listTools();
+    // read_only=true took effect: only the 5 read tools.
+    expect(tools.map((tool) => tool.name).sort()).toEqual([
+      "get_object_storage_credentials",
+      "list_object_storage_credentials",
+      "retrieve_user",
+      "retrieve_user_client",
+      "retrieve_user_list",
+    ]);
     const result = await client.callTool({ name: "retrieve_user_list", arguments: { size: 1 } });
     expect(result.structuredContent).toMatchObject({ pagination: { totalElements: 25 } });
   }, 60_000);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { UsersApi } from "../../src/client/users-api.js";
+import { withManifestTools } from "../../src/docs/manifest.js";
 import { renderToolTable, withToolTable } from "../../src/docs/tool-table.js";
 import { TOOLS } from "../../src/tools/registry.js";
 import { connectClient } from "../helpers/mcp.js";
@@ -66,6 +67,11 @@ describe("the public tool surface", () => {
     const { tools } = await client.listTools();
     // Regenerate on purpose only: `npx vitest run test/tools/surface.test.ts -u`, and review the diff.
     await expect(`${JSON.stringify(tools, null, 2)}\n`).toMatchFileSnapshot("__snapshots__/tools-list.json");
+  });
+
+  it("the MCP Bundle manifest lists the registry's tools and the package version (npm run docs)", () => {
+    const manifest = readFileSync(new URL("../../manifest.json", import.meta.url), "utf8");
+    expect(withManifestTools(manifest, TOOLS)).toBe(manifest);
   });
 
   it("the README's tool table is generated from the registry and up to date (npm run docs)", () => {

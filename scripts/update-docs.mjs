@@ -1,0 +1,17 @@
+// Regenerates what is made from the tool registry (run by `npm run docs`): the README's tool table
+// and the tools and version of the MCP Bundle manifest.
+import { readFileSync, writeFileSync } from "node:fs";
+import { withManifestTools } from "../dist/docs/manifest.js";
+import { withToolTable } from "../dist/docs/tool-table.js";
+import { TOOLS } from "../dist/tools/registry.js";
+
+for (const [file, update] of [
+  ["README.md", (text) => withToolTable(text, TOOLS)],
+  ["manifest.json", (text) => withManifestTools(text, TOOLS)],
+]) {
+  const path = new URL(`../${file}`, import.meta.url);
+  const before = readFileSync(path, "utf8");
+  const after = update(before);
+  if (after !== before) writeFileSync(path, after);
+  console.error(`${file}: ${after === before ? "up to date" : "updated"}`);
+}
