@@ -77,7 +77,7 @@ describe("the MCP Bundle", () => {
     const settings: Record<string, string> = { sandbox: "true", read_only: "true", confirm_mode: "auto" };
     const substitute = (value: string) =>
       value
-        .replace("${__dirname}", folder)
+        .replace(/\$\{__dirname\}/g, folder)
         .replace(/\$\{user_config\.(\w+)\}/g, (_, key: string) => settings[key] ?? "");
     const { args, env } = manifest.server.mcp_config;
     const transport = new StdioClientTransport({
