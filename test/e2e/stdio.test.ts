@@ -246,3 +246,43 @@ describe("the sandbox command", () => {
     expect(await exited(child)).toBe(0);
   });
 });
+
+describe("the CLI over Streamable HTTP", () => {
+  it("serves /mcp on loopback, and exits 0 on SIGTERM", async () => {
+    const child = spawn(process.execPath, [CLI, "--http", "--sandbox", "--port", "0"], {
+      env: cleanEnv(),
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    const url = await new Promise<string>((resolve) =>
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        const match = /"url":"([^"]+)"/.exec(stderr);
+        if (match?.[1]) resolve(match[1]);
+      }),
+    );
+    const { StreamableHTTPClientTransport } = await import(
+      "@modelcontextprotocol/sdk/client/streamableHttp.js"
+    );
+    const client = new Client({ name: "e2e-http", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    expect((await client.listTools()).tools).toHaveLength(12);
+    await client.close();
+    child.kill("SIGTERM");
+    expect(await exited(child)).toBe(0);
+    expect(stderr).toContain('"reason":"SIGTERM"');
+  });
+
+  it("refuses to listen beyond loopback without MCP_HTTP_TOKEN", async () => {
+    const child = spawn(process.execPath, [CLI, "--http", "--host", "0.0.0.0", "--port", "0"], {
+      env: cleanEnv(),
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    expect(await exited(child)).toBe(2);
+    expect(stderr).toContain("refusing to listen on 0.0.0.0 without MCP_HTTP_TOKEN");
+  });
+});
