@@ -102,7 +102,7 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
 
   if (command.http) {
     // Loaded only with --http: a stdio start does not pay for it.
-    const { startHttpServer } = await import("./transports/http.js");
+    const { startHttpServer, HttpConfigError } = await import("./transports/http.js");
     const config = command.http;
     const http = await startHttpServer({ ...config, newServer, logger }).catch((error: unknown) => {
       throw error instanceof Error && error.message.startsWith("refusing")

@@ -71,7 +71,7 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   const { values, positionals } = parsed;
   if (values.help) return { kind: "help" };
   if (values.version) return { kind: "version" };
-  const logLevel = readLogLevel(values["log-level"] ?? env.CONTABO_MCP_LOG_LEVEL ?? "info");
+  const logLevel = readLogLevel(values["log-level"] ?? envValue(env, "CONTABO_MCP_LOG_LEVEL") ?? "info");
   const seed = values.seed === undefined ? undefined : readInteger("--seed", values.seed, 0, 2 ** 32 - 1);
   const [subcommand, ...rest] = positionals;
   if (subcommand === "init") {
@@ -108,6 +108,12 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
       "--port, --host, --allowed-hosts and --allowed-origins go with --http (or the sandbox command)",
     );
   }
+  const confirmMode = readConfirmMode(values.confirm ?? envValue(env, "CONTABO_MCP_CONFIRM") ?? "auto");
+  if (http && confirmMode === "elicit") {
+    throw new UsageError(
+      "--confirm elicit cannot work over stateless HTTP (elicitation needs a session): use auto or token with --http",
+    );
+  }
   return {
     kind: "serve",
     sandbox: values.sandbox ?? readBoolean("CONTABO_MCP_SANDBOX", env),
@@ -115,8 +121,8 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     logLevel,
     client: clientConfigFromEnv(env),
     safety: {
-      confirmMode: readConfirmMode(values.confirm ?? (env.CONTABO_MCP_CONFIRM?.trim() || "auto")),
-      confirmKey: env.CONTABO_MCP_CONFIRM_KEY?.trim() || undefined,
+      confirmMode,
+      confirmKey: envValue(env, "CONTABO_MCP_CONFIRM_KEY"),
       confirmTtlMs: readInteger("--confirm-ttl", values["confirm-ttl"] ?? "300", 1, 86_400) * 1000,
       readOnly: values["read-only"] ?? readBoolean("CONTABO_MCP_READ_ONLY", env),
       allowTools: list(values.tools),
@@ -131,7 +137,7 @@ function httpConfig(values: ReturnType<typeof parse>["values"], env: NodeJS.Proc
   return {
     host: values.host ?? "127.0.0.1",
     port: readInteger("--port", values.port ?? "3000", 0, 65_535),
-    token: env.MCP_HTTP_TOKEN?.trim() || undefined,
+    token: envValue(env, "MCP_HTTP_TOKEN"),
     allowedHosts: list(values["allowed-hosts"]),
     allowedOrigins: list(values["allowed-origins"]),
   };
@@ -175,10 +181,7 @@ function parse(argv: readonly string[]) {
 
 /** The CONTABO_* variables. Empty values count as unset. */
 export function clientConfigFromEnv(env: NodeJS.ProcessEnv): ContaboClientConfig {
-  const read = (name: string) => {
-    const value = env[name]?.trim();
-    return value ? value : undefined;
-  };
+  const read = (name: string) => envValue(env, name);
   return {
     apiUrl: read("CONTABO_API_URL"),
     authUrl: read("CONTABO_AUTH_URL"),
@@ -190,8 +193,18 @@ export function clientConfigFromEnv(env: NodeJS.ProcessEnv): ContaboClientConfig
 }
 
 /** Boolean settings from the environment (the MCP Bundle passes its settings that way): true, false or unset. */
+/**
+ * One environment variable: trimmed, and unset when empty or when it is an MCP Bundle placeholder
+ * that Claude Desktop passes through literally for a setting left blank (`${user_config.client_id}`).
+ */
+export function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  if (!value || /^\$\{user_config\.[A-Za-z0-9_]+\}$/.test(value)) return undefined;
+  return value;
+}
+
 function readBoolean(variable: string, env: NodeJS.ProcessEnv): boolean {
-  const value = env[variable]?.trim().toLowerCase();
+  const value = envValue(env, variable)?.toLowerCase();
   if (value === undefined || value === "" || value === "false" || value === "0") return false;
   if (value === "true" || value === "1") return true;
   throw new UsageError(`${variable} must be true or false, not ${JSON.stringify(env[variable])}`);

@@ -145,6 +145,26 @@ describe("command line and environment", () => {
     );
   });
 
+  it("treats MCP Bundle placeholders of blank settings as unset", () => {
+    const command = readCommand([], {
+      CONTABO_CLIENT_ID: "${user_config.client_id}",
+      CONTABO_API_PASSWORD: "${user_config.api_password}",
+      CONTABO_MCP_READ_ONLY: "${user_config.read_only}",
+      CONTABO_MCP_CONFIRM: "${user_config.confirm_mode}",
+    });
+    expect(command).toMatchObject({
+      kind: "serve",
+      client: { credentials: { clientId: undefined, password: undefined } },
+      safety: { readOnly: false, confirmMode: "auto" },
+    });
+  });
+
+  it("refuses --confirm elicit over stateless HTTP", () => {
+    expect(() => readCommand(["--http", "--confirm", "elicit"], {})).toThrow(
+      "--confirm elicit cannot work over stateless HTTP",
+    );
+  });
+
   it("reports the package's version", () => {
     const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
       version: string;

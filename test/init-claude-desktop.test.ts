@@ -82,6 +82,28 @@ describe("init claude-desktop", () => {
     expect(Object.keys(config.mcpServers)).toEqual(["filesystem", "contabo-users"]);
   });
 
+  it("keeps the credentials saved by an earlier run when this shell has none", () => {
+    const path = existingConfig();
+    installIntoClaudeDesktop({
+      configPath: path,
+      name: "contabo-users",
+      sandbox: false,
+      env: { CONTABO_CLIENT_ID: "INT-1", CONTABO_API_PASSWORD: "saved" },
+    });
+    installIntoClaudeDesktop({
+      configPath: path,
+      name: "contabo-users",
+      sandbox: false,
+      local: { node: "/usr/bin/node", cli: "/opt/cli.js" },
+      env: { CONTABO_CLIENT_ID: "INT-2" },
+    });
+    expect(JSON.parse(readFileSync(path, "utf8")).mcpServers["contabo-users"]).toEqual({
+      command: "/usr/bin/node",
+      args: ["/opt/cli.js"],
+      env: { CONTABO_CLIENT_ID: "INT-2", CONTABO_API_PASSWORD: "saved" },
+    });
+  });
+
   it("creates a missing config file, and never touches one that is not valid JSON", () => {
     const folder = mkdtempSync(join(tmpdir(), "claude-config-"));
     const fresh = join(folder, "Claude", "claude_desktop_config.json");

@@ -41,7 +41,11 @@ for (const scenario of SCENARIOS) {
     );
     run.stdout.pipe(log, { end: false });
     run.stderr.pipe(log, { end: false });
-    run.once("exit", resolve);
+    const timer = setTimeout(() => run.kill("SIGKILL"), 60_000);
+    run.once("exit", (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode ?? "timeout");
+    });
   });
   if (code !== 0) failed++;
   console.log(

@@ -1,11 +1,13 @@
 import { isIP } from "node:net";
 import { ContaboConfigError } from "./errors.js";
 
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
+/** The loopback names, as they appear in URLs and Host headers. */
+export const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"] as const;
 
 export function isLoopbackHost(hostname: string): boolean {
-  if (LOOPBACK_HOSTS.has(hostname)) return true;
-  return isIP(hostname) === 4 && hostname.startsWith("127.");
+  const name = hostname.toLowerCase();
+  if (name === "::1" || (LOOPBACK_NAMES as readonly string[]).includes(name)) return true;
+  return isIP(name) === 4 && name.startsWith("127.");
 }
 
 /**

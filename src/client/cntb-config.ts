@@ -32,15 +32,26 @@ export function parseCntbYaml(text: string): CntbValues {
     const match = /^([A-Za-z0-9_-]+)\s*:\s*(.*)$/.exec(line);
     const key = match?.[1] as keyof typeof CNTB_KEYS | undefined;
     if (!match || key === undefined || !(key in CNTB_KEYS)) continue;
-    const value = unquote((match[2] ?? "").replace(/\s+#.*$/, "").trim());
+    const value = scalar(match[2] ?? "");
     if (value !== "") values[CNTB_KEYS[key]] = value;
   }
   return values;
 }
 
-function unquote(value: string): string {
-  const quoted = /^(['"])(.*)\1$/.exec(value);
-  return quoted ? (quoted[2] ?? "") : value;
+/**
+ * A YAML scalar on one line: a double-quoted string (with \" \\ \n \t escapes), a single-quoted
+ * one ('' is a quote), or a plain value whose ` #` starts a comment. Quoted values keep their `#`.
+ */
+function scalar(text: string): string {
+  const value = text.trim();
+  const double = /^"((?:[^"\\]|\\.)*)"(\s+#.*)?$/.exec(value);
+  if (double) {
+    const escapes: Record<string, string> = { n: "\n", t: "\t", '"': '"', "\\": "\\", "/": "/" };
+    return (double[1] ?? "").replace(/\\(.)/g, (_, char: string) => escapes[char] ?? char);
+  }
+  const single = /^'((?:[^']|'')*)'(\s+#.*)?$/.exec(value);
+  if (single) return (single[1] ?? "").replaceAll("''", "'");
+  return value.replace(/\s+#.*$/, "").trim();
 }
 
 export interface CredentialSource {

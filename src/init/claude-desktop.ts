@@ -1,4 +1,14 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { CREDENTIAL_VARIABLES } from "../client/credentials.js";
@@ -71,24 +81,34 @@ export function installIntoClaudeDesktop(options: InstallOptions): InstallResult
     copyFileSync(configPath, backup);
   }
   const servers = isRecord(config.mcpServers) ? { ...config.mcpServers } : {};
-  const action = name in servers ? "updated" : "added";
+  const previous = servers[name];
+  const action = previous === undefined ? "added" : "updated";
   const variables = options.sandbox ? [] : PASSED_VARIABLES.filter((variable) => options.env[variable]);
   const flags = options.sandbox ? ["--sandbox"] : [];
+  // Variables saved by an earlier run stay, unless this shell sets them anew (or the entry is now the sandbox).
+  const savedEnv = !options.sandbox && isRecord(previous) && isRecord(previous.env) ? previous.env : {};
+  const env = { ...savedEnv, ...Object.fromEntries(variables.map((v) => [v, options.env[v] ?? ""])) };
   servers[name] = {
     ...(options.local
       ? { command: options.local.node, args: [options.local.cli, ...flags] }
       : { command: "npx", args: ["-y", SERVER_NAME, ...flags] }),
-    ...(variables.length > 0
-      ? { env: Object.fromEntries(variables.map((v) => [v, options.env[v] ?? ""])) }
-      : {}),
+    ...(Object.keys(env).length > 0 ? { env } : {}),
   };
-  mkdirSync(dirname(configPath), { recursive: true });
-  const temporary = `${configPath}.tmp-${process.pid}`;
-  writeFileSync(temporary, `${JSON.stringify({ ...config, mcpServers: servers }, null, 2)}\n`, {
-    mode: 0o600,
-  });
-  renameSync(temporary, configPath);
+  writeAtomically(configPath, `${JSON.stringify({ ...config, mcpServers: servers }, null, 2)}\n`);
   return { action, path: configPath, backup, variables };
+}
+
+/** Writes through a private temporary file renamed over the target (a symlinked config keeps its link). */
+function writeAtomically(path: string, text: string): void {
+  const target = existsSync(path) ? realpathSync(path) : path;
+  mkdirSync(dirname(target), { recursive: true });
+  const temporary = join(dirname(target), `.${randomUUID()}.tmp`);
+  try {
+    writeFileSync(temporary, text, { mode: 0o600, flag: "wx" });
+    renameSync(temporary, target);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,13 +1,13 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { isLoopbackHost } from "../client/base-url.js";
+import { isLoopbackHost, LOOPBACK_NAMES } from "../client/base-url.js";
 
 export interface HttpGuardOptions {
   /** The address the server listens on. */
   host: string;
   /** MCP_HTTP_TOKEN: clients must send `Authorization: Bearer <token>`. */
   token?: string;
-  /** Host header names (without port) accepted; loopback names by default when listening on loopback. */
+  /** Host header names (without port) accepted; the loopback names and the bind address by default on loopback. */
   allowedHosts?: readonly string[];
   /** Origins (scheme://host[:port]) accepted from browsers; loopback origins by default on loopback. */
   allowedOrigins?: readonly string[];
@@ -15,11 +15,15 @@ export interface HttpGuardOptions {
 
 export type GuardVerdict = { ok: true } | { ok: false; status: 401 | 403; message: string };
 
-const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
+export const MIN_HTTP_TOKEN_LENGTH = 32;
+
+/** A setting that makes the HTTP server unsafe to start. */
+export class HttpConfigError extends Error {}
 
 /**
  * The checks every /mcp request passes before it reaches MCP: DNS-rebinding protection (Host and
- * Origin allowlists) and the bearer token, compared in constant time.
+ * Origin allowlists) and the bearer token, compared in constant time. Whenever the server can be
+ * reached under a name other than loopback, a token is required.
  */
 export class HttpGuards {
   private readonly hosts: Set<string> | undefined;
@@ -29,15 +33,25 @@ export class HttpGuards {
   private readonly token: Buffer | undefined;
 
   constructor(options: HttpGuardOptions) {
-    const loopback = isLoopbackHost(options.host) || options.host === "localhost";
-    if (!loopback && !options.token) {
-      throw new Error(
-        `refusing to listen on ${options.host} without MCP_HTTP_TOKEN: anyone who can reach it could manage your Contabo users`,
+    const loopback = isLoopbackHost(options.host);
+    const exposed =
+      !loopback ||
+      (options.allowedHosts ?? []).some((host) => !isLoopbackHost(host)) ||
+      (options.allowedOrigins ?? []).some((origin) => !isLoopbackHost(hostOf(origin) ?? ""));
+    if (exposed && !options.token) {
+      throw new HttpConfigError(
+        `refusing to serve ${loopback ? "non-loopback host names or origins" : options.host} without MCP_HTTP_TOKEN: anyone who can reach it could manage your Contabo users`,
       );
     }
-    const hosts = options.allowedHosts ?? (loopback ? LOOPBACK_NAMES : undefined);
+    if (options.token !== undefined && options.token.length < MIN_HTTP_TOKEN_LENGTH) {
+      throw new HttpConfigError(`MCP_HTTP_TOKEN must be at least ${MIN_HTTP_TOKEN_LENGTH} characters long`);
+    }
+    const hosts =
+      options.allowedHosts ?? (loopback ? [...LOOPBACK_NAMES, bracketed(options.host)] : undefined);
     this.hosts = hosts === undefined ? undefined : new Set(hosts.map((host) => host.toLowerCase()));
-    this.origins = new Set((options.allowedOrigins ?? []).map((origin) => origin.toLowerCase()));
+    this.origins = new Set(
+      (options.allowedOrigins ?? []).map((origin) => normalisedOrigin(origin) ?? origin),
+    );
     this.loopbackOrigins = loopback;
     this.token = options.token ? Buffer.from(options.token) : undefined;
   }
@@ -58,19 +72,14 @@ export class HttpGuards {
   }
 
   private originAllowed(origin: string): boolean {
-    const normalised = origin.toLowerCase();
+    const normalised = normalisedOrigin(origin);
+    if (normalised === undefined) return false;
     if (this.origins.has(normalised)) return true;
-    if (!this.loopbackOrigins) return false;
-    try {
-      const url = new URL(normalised);
-      return (url.protocol === "http:" || url.protocol === "https:") && LOOPBACK_NAMES.includes(url.hostname);
-    } catch {
-      return false;
-    }
+    return this.loopbackOrigins && isLoopbackHost(hostOf(normalised) ?? "");
   }
 
   private tokenMatches(authorization: string | undefined): boolean {
-    const given = /^Bearer (.+)$/.exec(authorization ?? "")?.[1];
+    const given = /^bearer\s+(.+)$/i.exec(authorization ?? "")?.[1]?.trim();
     if (given === undefined || this.token === undefined) return false;
     const candidate = Buffer.from(given);
     // Equal lengths first (timingSafeEqual needs them); the length of a random token leaks nothing useful.
@@ -83,4 +92,26 @@ function hostName(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const name = header.startsWith("[") ? header.slice(0, header.indexOf("]") + 1) : header.split(":")[0];
   return name?.toLowerCase();
+}
+
+function bracketed(host: string): string {
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host.toLowerCase();
+}
+
+/** `scheme://host[:port]` of an origin, lower-cased, or undefined when it is not an http(s) origin. */
+function normalisedOrigin(origin: string): string | undefined {
+  try {
+    const url = new URL(origin);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.origin.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).hostname;
+  } catch {
+    return undefined;
+  }
 }

@@ -5,6 +5,8 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import type { Logger } from "../log.js";
 import { type HttpGuardOptions, HttpGuards } from "./http-guards.js";
 
+export { HttpConfigError } from "./http-guards.js";
+
 export interface HttpServerOptions extends HttpGuardOptions {
   port: number;
   /** A fresh MCP server for one request: the transport is stateless, so any replica can serve any request. */
@@ -79,7 +81,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     const body = await readBody(req, maxBodyBytes);
     if (body === "too-large") {
-      jsonRpcError(res, 413, -32600, `Request body larger than ${maxBodyBytes} bytes`);
+      // Answer at once and drop the connection rather than read the rest of a huge body.
+      jsonRpcError(res, 413, -32600, `Request body larger than ${maxBodyBytes} bytes`, {
+        connection: "close",
+      });
       return;
     }
     let message: unknown;
@@ -127,16 +132,27 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 }
 
-/** Reads the body, or "too-large" past `limit` (the rest is drained, so that the 413 still reaches the client). */
+/** Reads the body, or "too-large" as soon as it is known to exceed `limit` (the rest is not read). */
 function readBody(req: IncomingMessage, limit: number): Promise<string | "too-large"> {
   return new Promise((resolve, reject) => {
+    if (Number(req.headers["content-length"] ?? 0) > limit) {
+      resolve("too-large");
+      return;
+    }
     const chunks: Buffer[] = [];
-    let size = Number(req.headers["content-length"] ?? 0) > limit ? limit + 1 : 0;
-    req.on("data", (chunk: Buffer) => {
+    let size = 0;
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.once("end", () => resolve(size > limit ? "too-large" : Buffer.concat(chunks).toString("utf8")));
+      if (size > limit) {
+        req.off("data", onData);
+        req.pause();
+        resolve("too-large");
+      } else {
+        chunks.push(chunk);
+      }
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.once("error", reject);
   });
 }

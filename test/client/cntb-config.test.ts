@@ -32,6 +32,23 @@ describe("cntb configuration fallback", () => {
     });
   });
 
+  it("keeps # and escapes inside quoted values, and strips comments after plain ones", () => {
+    const values = parseCntbYaml(
+      [
+        'oauth2-password: "abc #def" # comment',
+        "oauth2-client-secret: 'it''s #1'",
+        'oauth2-user: "a\\"b\\\\c"',
+        "oauth2-clientid: plain#not-a-comment # a comment",
+      ].join("\n"),
+    );
+    expect(values).toEqual({
+      password: "abc #def",
+      clientSecret: "it's #1",
+      username: 'a"b\\c',
+      clientId: "plain#not-a-comment",
+    });
+  });
+
   it("reads $HOME/.cntb.yaml first, then /etc/cntb/.cntb.yaml", () => {
     expect(cntbConfigPaths("/home/me")).toEqual(["/home/me/.cntb.yaml", "/etc/cntb/.cntb.yaml"]);
     const read = (path: string) => {
@@ -61,7 +78,9 @@ describe("cntb configuration fallback", () => {
       },
     });
     expect(result.source).toBe(`cntb config environment and ${join(home, ".cntb.yaml")}`);
-    expect(result.source).not.toContain("secret");
+    for (const value of ["INT-12345678", "env-secret", "me@example.com", "file-password"]) {
+      expect(result.source).not.toContain(value);
+    }
   });
 
   it("does not read the file when the variables are complete or a token is given", () => {

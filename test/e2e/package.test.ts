@@ -73,12 +73,13 @@ describe("the MCP Bundle", () => {
     };
     expect(manifest.user_config.client_secret?.sensitive).toBe(true);
     expect(manifest.user_config.api_password?.sensitive).toBe(true);
-    // What Claude Desktop does: substitute the bundle folder and the user's settings.
+    // What Claude Desktop does: substitute the bundle folder and the settings the user gave; a setting
+    // left blank stays as its literal placeholder, which the server must treat as unset.
     const settings: Record<string, string> = { sandbox: "true", read_only: "true", confirm_mode: "auto" };
     const substitute = (value: string) =>
       value
         .replace(/\$\{__dirname\}/g, folder)
-        .replace(/\$\{user_config\.(\w+)\}/g, (_, key: string) => settings[key] ?? "");
+        .replace(/\$\{user_config\.(\w+)\}/g, (placeholder, key: string) => settings[key] ?? placeholder);
     const { args, env } = manifest.server.mcp_config;
     const transport = new StdioClientTransport({
       command: process.execPath,

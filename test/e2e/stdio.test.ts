@@ -283,6 +283,6 @@ describe("the CLI over Streamable HTTP", () => {
       stderr += d.toString();
     });
     expect(await exited(child)).toBe(2);
-    expect(stderr).toContain("refusing to listen on 0.0.0.0 without MCP_HTTP_TOKEN");
+    expect(stderr).toContain("refusing to serve 0.0.0.0 without MCP_HTTP_TOKEN");
   });
 });

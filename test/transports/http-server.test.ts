@@ -49,6 +49,8 @@ async function post(url: string, body: string, headers: Record<string, string> =
   return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
 }
 
+const TOKEN = "0123456789abcdef0123456789abcdef-token";
+
 const INITIALIZE = JSON.stringify({
   jsonrpc: "2.0",
   id: 1,
@@ -75,6 +77,36 @@ describe("Streamable HTTP transport", () => {
     })) as CallToolResult;
     expect(done.structuredContent).toMatchObject({ ok: true });
     expect(sandbox.state.users.has(user?.userId ?? "")).toBe(false);
+  });
+
+  it("a confirmation asked on one replica is honoured by another sharing CONTABO_MCP_CONFIRM_KEY", async () => {
+    const sandbox = await useSandbox();
+    const key = "one-confirmation-key-for-all-replicas";
+    const replica = async () => {
+      const api = clientFor(sandbox).api;
+      const safety = createSafety({ confirmMode: "token", confirmKey: key }, TOOLS);
+      const logger = testLogger(safety.redactor);
+      const http = await startHttpServer({
+        host: "127.0.0.1",
+        port: 0,
+        logger,
+        newServer: () => createMcpServer({ api, logger, safety }),
+      });
+      onTestFinished(() => http.close(100));
+      return connect(http.url);
+    };
+    const [first, second] = [await replica(), await replica()];
+    const user = [...sandbox.state.users.values()].find((u) => !u.owner);
+    const asked = (await first.callTool({
+      name: "delete_user",
+      arguments: { userId: user?.userId },
+    })) as CallToolResult;
+    const token = (asked.structuredContent as { confirmationToken: string }).confirmationToken;
+    const done = (await second.callTool({
+      name: "delete_user",
+      arguments: { userId: user?.userId, confirmationToken: token },
+    })) as CallToolResult;
+    expect(done.structuredContent).toMatchObject({ ok: true });
   });
 
   it("shares one upstream client and token among all requests", async () => {
@@ -117,21 +149,23 @@ describe("Streamable HTTP transport", () => {
     });
     const big = await post(http.url, JSON.stringify({ padding: "x".repeat(1024 * 1024) }));
     expect(big.status).toBe(413);
+    expect(big.headers.connection).toBe("close");
     expect(JSON.parse(big.text).error.code).toBe(-32600);
     expect((await post(http.url, INITIALIZE)).status).toBe(200);
   });
 
   it("requires the bearer token when one is set", async () => {
     const sandbox = await useSandbox();
-    const http = await serve(clientFor(sandbox).api, { token: "a-long-random-token" });
+    const http = await serve(clientFor(sandbox).api, { token: TOKEN });
     const none = await post(http.url, INITIALIZE);
     expect(none.status).toBe(401);
     expect(none.headers["www-authenticate"]).toBe("Bearer");
-    expect((await post(http.url, INITIALIZE, { authorization: "Bearer a-long-random-tokeN" })).status).toBe(
-      401,
-    );
+    expect(
+      (await post(http.url, INITIALIZE, { authorization: `Bearer ${TOKEN.toUpperCase()}` })).status,
+    ).toBe(401);
     expect((await post(http.url, INITIALIZE, { authorization: "Bearer short" })).status).toBe(401);
-    const client = await connect(http.url, "a-long-random-token");
+    expect((await post(http.url, INITIALIZE, { authorization: `bearer ${TOKEN}` })).status).toBe(200);
+    const client = await connect(http.url, TOKEN);
     expect((await client.listTools()).tools).toHaveLength(12);
   });
 
@@ -146,21 +180,39 @@ describe("Streamable HTTP transport", () => {
         .status,
     ).toBe(200);
 
-    const configured = await serve(clientFor(sandbox).api, {
-      allowedHosts: ["mcp.example.com"],
-      allowedOrigins: ["https://app.example.com"],
-    });
+    expect((await post(http.url, INITIALIZE, { host: `LOCALHOST:${port}` })).status).toBe(200);
     expect(
-      (await post(configured.url, INITIALIZE, { host: "mcp.example.com", origin: "https://app.example.com" }))
-        .status,
+      (await post(http.url, INITIALIZE, { host: `[::1]:${port}`, origin: `http://[::1]:${port}` })).status,
     ).toBe(200);
-    expect((await post(configured.url, INITIALIZE)).status).toBe(403);
+    expect((await post(http.url, INITIALIZE, { host: "localhost.evil.example.com" })).status).toBe(403);
+    expect((await post(http.url, INITIALIZE, { origin: "null" })).status).toBe(403);
+
+    const configured = await serve(clientFor(sandbox).api, {
+      token: TOKEN,
+      allowedHosts: ["mcp.example.com"],
+      allowedOrigins: ["https://app.example.com/"],
+    });
+    const authorized = { authorization: `Bearer ${TOKEN}` };
+    const proxied = { ...authorized, host: "mcp.example.com", origin: "https://app.example.com" };
+    expect((await post(configured.url, INITIALIZE, proxied)).status).toBe(200);
+    expect((await post(configured.url, INITIALIZE, authorized)).status).toBe(403);
   });
 
-  it("refuses to listen beyond loopback without a token", async () => {
+  it("refuses to serve anything but loopback without a token, and short tokens", async () => {
     const sandbox = await useSandbox();
-    await expect(serve(clientFor(sandbox).api, { host: "0.0.0.0" })).rejects.toThrow(
-      "refusing to listen on 0.0.0.0 without MCP_HTTP_TOKEN",
+    const api = clientFor(sandbox).api;
+    await expect(serve(api, { host: "0.0.0.0" })).rejects.toThrow(
+      "refusing to serve 0.0.0.0 without MCP_HTTP_TOKEN",
+    );
+    // Behind a reverse proxy the server listens on loopback, but answers to a public name.
+    await expect(serve(api, { allowedHosts: ["mcp.example.com"] })).rejects.toThrow(
+      "refusing to serve non-loopback host names or origins without MCP_HTTP_TOKEN",
+    );
+    await expect(serve(api, { allowedOrigins: ["https://app.example.com"] })).rejects.toThrow(
+      "without MCP_HTTP_TOKEN",
+    );
+    await expect(serve(api, { token: "short" })).rejects.toThrow(
+      "MCP_HTTP_TOKEN must be at least 32 characters",
     );
   });
 
