@@ -105,9 +105,7 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
     const { startHttpServer, HttpConfigError } = await import("./transports/http.js");
     const config = command.http;
     const http = await startHttpServer({ ...config, newServer, logger }).catch((error: unknown) => {
-      throw error instanceof Error && error.message.startsWith("refusing")
-        ? new UsageError(error.message)
-        : error;
+      throw error instanceof HttpConfigError ? new UsageError(error.message) : error;
     });
     cleanups.unshift(() => http.close(HTTP_GRACE_MS));
     onShutdownSignal(logger, cleanups, HTTP_GRACE_MS + 2_000);

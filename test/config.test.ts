@@ -146,11 +146,13 @@ describe("command line and environment", () => {
   });
 
   it("treats MCP Bundle placeholders of blank settings as unset", () => {
+    /** What Claude Desktop passes for a setting left blank: the placeholder itself. */
+    const placeholder = (key: string) => `\${user_config.${key}}`;
     const command = readCommand([], {
-      CONTABO_CLIENT_ID: "${user_config.client_id}",
-      CONTABO_API_PASSWORD: "${user_config.api_password}",
-      CONTABO_MCP_READ_ONLY: "${user_config.read_only}",
-      CONTABO_MCP_CONFIRM: "${user_config.confirm_mode}",
+      CONTABO_CLIENT_ID: placeholder("client_id"),
+      CONTABO_API_PASSWORD: placeholder("api_password"),
+      CONTABO_MCP_READ_ONLY: placeholder("read_only"),
+      CONTABO_MCP_CONFIRM: placeholder("confirm_mode"),
     });
     expect(command).toMatchObject({
       kind: "serve",
