@@ -1,13 +1,14 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { ContaboError, ContaboNetworkError } from "./client/errors.js";
 import type { UsersApi } from "./client/users-api.js";
 import { type Logger, silentLogger } from "./log.js";
 import { auditTarget } from "./safety/audit.js";
-import { confirmableOutput, type Decision, type ElicitationChannel } from "./safety/confirmation.js";
+import type { Decision, ElicitationChannel } from "./safety/confirmation.js";
 import { createSafety, type Safety, type SafetyConfig } from "./safety/index.js";
 import type { ToolContext, ToolDefinition } from "./tools/define-tool.js";
 import { TOOLS } from "./tools/registry.js";
+import { outputSchemaOf, toolListing } from "./tools/tool-listing.js";
 import { toolError, toolRefusal, toolSuccess } from "./tools/tool-result.js";
 import { SERVER_NAME, VERSION } from "./version.js";
 
@@ -38,7 +39,7 @@ export function createMcpServer({
         title: tool.annotations.title,
         description: tool.description,
         inputSchema: tool.input,
-        outputSchema: tool.confirm ? confirmableOutput(tool.output) : tool.output,
+        outputSchema: outputSchemaOf(tool),
         annotations: tool.annotations,
       },
       async (args, extra) => {
@@ -55,6 +56,9 @@ export function createMcpServer({
     );
     if (!layer.selection.enabled.has(tool.name)) registered.disable();
   }
+  // The SDK would convert every schema on every tools/list; this listing is made once, and trimmed.
+  const listed = toolListing(tools.filter((tool) => layer.selection.enabled.has(tool.name)));
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
   return server;
 }
 

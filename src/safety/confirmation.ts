@@ -33,8 +33,6 @@ export type GateResult =
 export const confirmationOutputShape = {
   confirmationRequired: z.literal(true).optional(),
   confirmationToken: z.string().optional(),
-  expiresAt: z.string().optional(),
-  userAnswer: z.enum(["declined", "cancelled"]).optional(),
   preview: z.object({ action: z.string(), target: z.record(z.string(), z.unknown()) }).optional(),
   message: z.string().optional(),
 };
@@ -91,7 +89,6 @@ export class ConfirmationGate {
           confirmationRequired: true,
           preview: { action: shown.action, target: shown.target },
           confirmationToken: token,
-          expiresAt,
           message: `Nothing was done yet. Show the user this preview and ask them; only if they agree, call ${toolName} again with the same arguments plus confirmationToken (valid until ${expiresAt}).`,
         },
       };
@@ -125,7 +122,6 @@ export class ConfirmationGate {
         proceed: false,
         decision: userAnswer,
         structured: {
-          userAnswer,
           preview: { action: shown.action, target: shown.target },
           message: typedWrong
             ? `What the user typed did not match ${shown.typeToConfirm?.value}: nothing was done.`

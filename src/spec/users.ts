@@ -43,12 +43,12 @@ const name = z.string().min(1).max(255);
 
 /** `CreateUserRequest`, with the spec's constraints (and descriptions that the tools publish). */
 export const createUserRequestSchema = z.object({
-  firstName: name.optional().describe("First name, 1-255 characters."),
-  lastName: name.optional().describe("Last name, 1-255 characters."),
+  firstName: name.optional(),
+  lastName: name.optional(),
   email: z.string().min(1).max(255),
-  enabled: z.boolean().describe("false: the user cannot log in."),
-  totp: z.boolean().describe("Require two-factor authentication (TOTP)."),
-  locale: localeSchema.describe("Language of the user's e-mails and control panel."),
+  enabled: z.boolean().describe("false: cannot log in."),
+  totp: z.boolean().describe("Require 2FA."),
+  locale: localeSchema,
   roles: z.array(wholeNumber).optional(),
 });
 export type CreateUserRequest = z.infer<typeof createUserRequestSchema>;

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { fingerprint } from "../safety/fingerprint.js";
 import { maskSecret } from "../safety/secrets.js";
-import { apiClientSchema, clientSecretSchema } from "../spec/api-client.js";
 import type { ToolContext } from "./define-tool.js";
 import { DESTRUCTIVE_WRITE, defineTool, READ } from "./define-tool.js";
 import { confirmationToken, onlyItem, reveal, shownSecret } from "./fields.js";
+import { apiClientOutput, clientSecretOutput, withoutTenant } from "./outputs.js";
 
 async function liveClient({ api, signal }: ToolContext) {
   return onlyItem(await api.retrieveUserClient({ signal }), "API client");
@@ -13,9 +13,9 @@ async function liveClient({ api, signal }: ToolContext) {
 export const retrieveUserClient = defineTool({
   name: "retrieve_user_client",
   description:
-    "Get the OAuth2 API client of the calling API user: its id, clientId and secret (masked to its last 4 characters unless reveal=true, which needs the user's confirmation).",
+    "Get the API client (OAuth2 clientId and secret) of the calling API user. The secret is masked unless reveal=true.",
   input: z.strictObject({ reveal, confirmationToken }),
-  output: z.object({ client: apiClientSchema, requestId: z.string() }),
+  output: z.object({ client: apiClientOutput, requestId: z.string() }),
   annotations: { title: "Get API client", ...READ },
   confirm: {
     when: (args) => args.reveal === true,
@@ -31,16 +31,19 @@ export const retrieveUserClient = defineTool({
   run: async ({ reveal }, { api, signal }) => {
     const result = await api.retrieveUserClient({ signal });
     const client = onlyItem(result, "API client");
-    return { client: { ...client, secret: shownSecret(client.secret, reveal) }, requestId: result.requestId };
+    return {
+      client: { ...withoutTenant(client), secret: shownSecret(client.secret, reveal) },
+      requestId: result.requestId,
+    };
   },
 });
 
 export const generateClientSecret = defineTool({
   name: "generate_client_secret",
   description:
-    "Rotate the API client's secret; needs the user's confirmation. The old secret stops working at once for new logins: every script or tool using it (cntb, Terraform, other MCP servers) must be given the new one. This server switches to the new secret by itself until it restarts; update CONTABO_CLIENT_SECRET. Returns the new secret masked unless reveal=true.",
+    "Rotate the API client's secret; asks the user first. The old secret stops working for new logins at once: every script and tool using it (cntb, Terraform, other servers) needs the new one. This server switches by itself until restarted; update CONTABO_CLIENT_SECRET.",
   input: z.strictObject({ reveal, confirmationToken }),
-  output: z.object({ client: clientSecretSchema, effect: z.string(), requestId: z.string() }),
+  output: z.object({ client: clientSecretOutput, effect: z.string(), requestId: z.string() }),
   annotations: { title: "Rotate API client secret", ...DESTRUCTIVE_WRITE },
   confirm: {
     when: () => true,
@@ -57,7 +60,7 @@ export const generateClientSecret = defineTool({
     const result = await api.generateClientSecret({ signal });
     const client = onlyItem(result, "client secret");
     return {
-      client: { ...client, secret: shownSecret(client.secret, reveal) },
+      client: { ...withoutTenant(client), secret: shownSecret(client.secret, reveal) },
       effect: "The client secret was rotated; the old one no longer works for new logins.",
       requestId: result.requestId,
     };

@@ -10,20 +10,18 @@ import { createUserRequestSchema } from "../spec/users.js";
 const uuid = (what: string) =>
   z.guid({ error: `${what} must be a UUID such as 6cdf5968-f9fe-4192-97c2-f349e813c5e8` }).toLowerCase();
 
-export const userId = uuid("userId").describe("The user's id (UUID). Find it with retrieve_user_list.");
-export const objectStorageId = uuid("objectStorageId").describe(
-  "The object storage's id (UUID), from list_object_storage_credentials.",
-);
+export const userId = uuid("userId").describe("From retrieve_user_list.");
+export const objectStorageId = uuid("objectStorageId").describe("From list_object_storage_credentials.");
 export const credentialId = z
   .int({
     error: (issue) => (issue.code === "invalid_type" ? "credentialId must be a whole number" : undefined),
   })
   .min(1)
   .max(Number.MAX_SAFE_INTEGER)
-  .describe("The credential's id (integer), from list_object_storage_credentials.");
+  .describe("From list_object_storage_credentials.");
 
-export const page = z.int().min(1).max(1_000_000).optional().describe("Page number, from 1 (default 1).");
-export const size = z.int().min(1).max(100).optional().describe("Items per page, 1-100 (default 10).");
+export const page = z.int().min(1).max(1_000_000).optional().describe("Default 1.");
+export const size = z.int().min(1).max(100).optional().describe("Default 10.");
 export const orderBy = (fields: string) =>
   z
     .array(
@@ -33,9 +31,7 @@ export const orderBy = (fields: string) =>
     )
     .max(5)
     .optional()
-    .describe(
-      `Sort keys as field:asc or field:desc, e.g. ["${fields.split(",")[0]?.trim()}:asc"]. Fields: ${fields}.`,
-    );
+    .describe(`field:asc or field:desc; fields: ${fields}.`);
 
 /**
  * The user fields of create_user and update_user: the spec's CreateUserRequest, with a real e-mail
@@ -46,34 +42,27 @@ export const userFields = z.strictObject({
   email: z
     .email({ error: "email must be a valid e-mail address" })
     .max(255)
-    .describe("E-mail; unique in the account."),
+    .describe("Unique in the account."),
   roles: z
     .array(z.int().min(1).max(Number.MAX_SAFE_INTEGER))
     .max(100)
     .optional()
-    .describe("Role ids (integers). On update they replace the user's roles; [] removes all."),
+    .describe("Role ids; on update they replace all roles."),
 });
 export const redirectUrl = z
   .url({ protocol: /^https?$/, error: "redirectUrl must be an http(s) URL" })
   .max(2000)
   .optional()
-  .describe("Where the link in the e-mail leads after the user acts (http or https URL). Optional.");
+  .describe("Where the e-mail's link leads afterwards.");
 
-export const reveal = z
-  .boolean()
-  .optional()
-  .describe(
-    "true returns the secret in full (needs the user's confirmation); by default only its last 4 characters.",
-  );
+export const reveal = z.boolean().optional().describe("Show the secret in full (asks the user first).");
 
 export const confirmationToken = z
   .string()
   .min(1)
   .max(1000)
   .optional()
-  .describe(
-    "Only when a previous call answered confirmationRequired: show its preview to the user and, once they agree, call again with the same arguments plus this token.",
-  );
+  .describe("From a confirmationRequired answer, once the user agreed; same arguments.");
 
 /** A secret as the tools return it: masked unless the caller asked to reveal it (and that was confirmed). */
 export function shownSecret(secret: string, revealed: boolean | undefined): string {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { fingerprint } from "../safety/fingerprint.js";
 import { paginationSchema } from "../spec/envelopes.js";
-import { type Credential, credentialSchema } from "../spec/object-storage-credentials.js";
+import type { Credential } from "../spec/object-storage-credentials.js";
 import { DESTRUCTIVE_WRITE, defineTool, READ } from "./define-tool.js";
 import {
   confirmationToken,
@@ -15,40 +15,29 @@ import {
   size,
   userId,
 } from "./fields.js";
+import { credentialOutput, credentialResult } from "./outputs.js";
 import { credentialPreview, liveUser, userLabel } from "./previews.js";
 
-const shown = (credential: Credential, revealed: boolean | undefined): Credential => ({
-  ...credential,
-  secretKey: shownSecret(credential.secretKey, revealed),
-});
+const shown = (credential: Credential, revealed: boolean | undefined) =>
+  credentialResult(credential, shownSecret(credential.secretKey, revealed));
 
 export const listObjectStorageCredentials = defineTool({
   name: "list_object_storage_credentials",
   description:
-    "List a user's S3 credentials for the account's object storages: credentialId, objectStorageId, storage name, region, accessKey and secretKey (masked unless reveal=true, which needs the user's confirmation). Use it to find the ids for get/regenerate.",
+    "List a user's S3 credentials (one per object storage), with the ids for get and regenerate. Secret keys are masked unless reveal=true.",
   input: z.strictObject({
     userId,
     page,
     size,
     orderBy: orderBy("credentialId, displayName, region, objectStorageId"),
-    objectStorageId: objectStorageId.optional().describe("Only credentials of this object storage."),
-    regionName: z
-      .string()
-      .min(1)
-      .max(100)
-      .optional()
-      .describe('Only this region, e.g. "European Union", "United States (Central)", "Asia (Singapore)".'),
-    displayName: z
-      .string()
-      .min(1)
-      .max(255)
-      .optional()
-      .describe("Only storages whose name contains this text."),
+    objectStorageId: objectStorageId.optional(),
+    regionName: z.string().min(1).max(100).optional().describe('e.g. "European Union"'),
+    displayName: z.string().min(1).max(255).optional().describe("Substring of the storage's name."),
     reveal,
     confirmationToken,
   }),
   output: z.object({
-    credentials: z.array(credentialSchema),
+    credentials: z.array(credentialOutput),
     pagination: paginationSchema,
     requestId: z.string(),
   }),
@@ -87,10 +76,9 @@ const credentialAddress = { userId, objectStorageId, credentialId, reveal, confi
 
 export const getObjectStorageCredentials = defineTool({
   name: "get_object_storage_credentials",
-  description:
-    "Get one S3 credential of a user by userId, objectStorageId and credentialId: accessKey and secretKey (masked unless reveal=true, which needs the user's confirmation).",
+  description: "Get one S3 credential of a user. The secret key is masked unless reveal=true.",
   input: z.strictObject(credentialAddress),
-  output: z.object({ credential: credentialSchema, requestId: z.string() }),
+  output: z.object({ credential: credentialOutput, requestId: z.string() }),
   annotations: { title: "Get object storage credential", ...READ },
   confirm: {
     when: (args) => args.reveal === true,
@@ -110,9 +98,9 @@ export const getObjectStorageCredentials = defineTool({
 export const regenerateObjectStorageCredentials = defineTool({
   name: "regenerate_object_storage_credentials",
   description:
-    "Replace a user's S3 credential with a new accessKey and secretKey; needs the user's confirmation. The old keys stop working at once: every S3 client using them loses access until given the new ones. Returns the new keys, the secret masked unless reveal=true.",
+    "Replace a user's S3 keys with new ones; asks the user first. The old keys stop working at once for every S3 client using them.",
   input: z.strictObject(credentialAddress),
-  output: z.object({ credential: credentialSchema, effect: z.string(), requestId: z.string() }),
+  output: z.object({ credential: credentialOutput, effect: z.string(), requestId: z.string() }),
   annotations: { title: "Regenerate object storage credential", ...DESTRUCTIVE_WRITE },
   confirm: {
     when: () => true,

@@ -5,7 +5,7 @@ import { done, doneOutput, redirectUrl, userId } from "./fields.js";
 export const resetPassword = defineTool({
   name: "reset_password",
   description:
-    "E-mail a user a link to set a new password. The current password keeps working until they use it. Each call sends another e-mail; e-mails to one user are rate-limited (one a minute by default).",
+    "E-mail a user a link to set a new password; the current one works until they do. Each call sends an e-mail (rate-limited per user).",
   input: z.strictObject({ userId, redirectUrl }),
   output: doneOutput,
   annotations: { title: "Send password reset e-mail", ...ADDITIVE_WRITE },
@@ -19,7 +19,7 @@ export const resetPassword = defineTool({
 export const resendEmailVerification = defineTool({
   name: "resend_email_verification",
   description:
-    "E-mail a user the verification link again, for users whose emailVerified is false (see retrieve_user). Each call sends another e-mail; e-mails to one user are rate-limited (one a minute by default).",
+    "E-mail a user whose emailVerified is false the verification link again. Each call sends an e-mail (rate-limited per user).",
   input: z.strictObject({ userId, redirectUrl }),
   output: doneOutput,
   annotations: { title: "Resend verification e-mail", ...ADDITIVE_WRITE },

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { fingerprint } from "../safety/fingerprint.js";
 import { paginationSchema } from "../spec/envelopes.js";
-import { userSchema } from "../spec/users.js";
 import { ADDITIVE_WRITE, DESTRUCTIVE_IDEMPOTENT_WRITE, defineTool, READ } from "./define-tool.js";
 import {
   confirmationToken,
@@ -14,63 +13,62 @@ import {
   userFields,
   userId,
 } from "./fields.js";
+import { userOutput, userResult } from "./outputs.js";
 import { liveUser, userDetails, userLabel } from "./previews.js";
 
 export const retrieveUserList = defineTool({
   name: "retrieve_user_list",
   description:
-    "List the users of the Contabo account, one page at a time, optionally filtered by e-mail substring, enabled or owner. Returns each user's full record (userId, names, email, enabled, totp, emailVerified, locale, roles, owner) and the pagination. Use it first to find a userId for the other tools.",
+    "List the account's users, a page at a time, filtered by e-mail substring, enabled or owner. Start here to find a userId.",
   input: z.strictObject({
     page,
     size,
     orderBy: orderBy("email, firstName, lastName, enabled, totp, emailVerified, locale, owner"),
-    email: z.string().min(1).max(255).optional().describe("Only users whose e-mail contains this text."),
-    enabled: z.boolean().optional().describe("Only enabled (true) or disabled (false) users."),
-    owner: z.boolean().optional().describe("Only the account owner (true) or only the others (false)."),
+    email: z.string().min(1).max(255).optional().describe("Substring of the e-mail."),
+    enabled: z.boolean().optional(),
+    owner: z.boolean().optional(),
   }),
-  output: z.object({ users: z.array(userSchema), pagination: paginationSchema, requestId: z.string() }),
+  output: z.object({ users: z.array(userOutput), pagination: paginationSchema, requestId: z.string() }),
   annotations: { title: "List users", ...READ },
   run: async (args, { api, signal }) => {
     const result = await api.retrieveUserList(args, { signal });
-    return { users: result.body.data, pagination: result.body._pagination, requestId: result.requestId };
+    return {
+      users: result.body.data.map(userResult),
+      pagination: result.body._pagination,
+      requestId: result.requestId,
+    };
   },
 });
 
 export const retrieveUser = defineTool({
   name: "retrieve_user",
-  description:
-    "Get one user by userId: names, email, emailVerified, enabled, totp (2FA), locale, owner, and their roles with permissions.",
+  description: "Get one user, with their roles and permissions.",
   input: z.strictObject({ userId }),
-  output: z.object({ user: userSchema, requestId: z.string() }),
+  output: z.object({ user: userOutput, requestId: z.string() }),
   annotations: { title: "Get user", ...READ },
   run: async ({ userId }, { api, signal }) => {
     const result = await api.retrieveUser(userId, { signal });
-    return { user: onlyItem(result, "user"), requestId: result.requestId };
+    return { user: userResult(onlyItem(result, "user")), requestId: result.requestId };
   },
 });
 
 export const createUser = defineTool({
   name: "create_user",
   description:
-    "Create a user in the Contabo account. Contabo e-mails the new user to verify the address and set a password (no password can be set here). Give role ids to grant access (a user without roles can do nothing); admin rights come from roles. Returns the new userId.",
+    "Create a user. Contabo e-mails them to verify the address and set a password. Access comes from role ids: without roles a user can do nothing.",
   input: userFields,
-  output: z.object({
-    userId: z.string(),
-    tenantId: z.string(),
-    customerId: z.string(),
-    requestId: z.string(),
-  }),
+  output: z.object({ userId: z.string(), requestId: z.string() }),
   annotations: { title: "Create user", ...ADDITIVE_WRITE },
   run: async (args, { api, signal }) => {
     const result = await api.createUser(args, { signal });
-    return { ...onlyItem(result, "created user"), requestId: result.requestId };
+    return { userId: onlyItem(result, "created user").userId, requestId: result.requestId };
   },
 });
 
 export const updateUser = defineTool({
   name: "update_user",
   description:
-    "Change a user: only the fields given change. enabled=false locks the user out at once (prefer it to deleting); roles replaces all of the user's roles; a new email must be verified again (Contabo e-mails it). Disabling a user, changing roles or e-mail, or turning 2FA off needs the user's confirmation. Returns the fields changed; call retrieve_user to see the result.",
+    "Change the given fields of a user. enabled=false locks them out at once (prefer it to deleting); roles replaces all roles; a new e-mail must be verified again. Disabling, roles, e-mail and turning 2FA off ask the user first.",
   input: z
     .strictObject({ userId, ...userFields.partial().shape, confirmationToken })
     .refine(({ userId: _, confirmationToken: __, ...changes }) => Object.keys(changes).length > 0, {
@@ -120,7 +118,7 @@ export const updateUser = defineTool({
 export const deleteUser = defineTool({
   name: "delete_user",
   description:
-    "Delete a user for good: they lose all access to the API and resources, with their object-storage credentials. It cannot be undone and needs the user's confirmation; to lock someone out temporarily use update_user with enabled=false. The account owner cannot be deleted.",
+    "Delete a user for good, with their S3 credentials; asks the user first. To lock someone out for a while, use update_user with enabled=false. The owner cannot be deleted.",
   input: z.strictObject({ userId, confirmationToken }),
   output: doneOutput,
   annotations: { title: "Delete user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },

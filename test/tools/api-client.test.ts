@@ -9,8 +9,6 @@ describe("API client tools", () => {
     const result = await callTool(client, "retrieve_user_client");
     expect(result).toEqual({
       client: {
-        tenantId: "DE",
-        customerId: "54321",
         id: sandbox.state.apiClient.id,
         clientId: "DE-54321",
         secret: `****${secret.slice(-4)}`,

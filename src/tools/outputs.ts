@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { apiClientSchema, clientSecretSchema } from "../spec/api-client.js";
+import { type Credential, credentialSchema } from "../spec/object-storage-credentials.js";
+import { type User, userSchema } from "../spec/users.js";
+
+/**
+ * What the tools return about users, roles, credentials and the API client: the API's records
+ * without `tenantId` and `customerId`, which are the same for the whole account and would cost
+ * tokens in every result and in every tool's output schema.
+ */
+const TENANT = { tenantId: true, customerId: true } as const;
+
+type WithoutTenant<T> = Omit<T, "tenantId" | "customerId">;
+
+export function withoutTenant<T extends { tenantId: string; customerId: string }>(
+  record: T,
+): WithoutTenant<T> {
+  const { tenantId: _, customerId: __, ...rest } = record;
+  return rest;
+}
+
+/** A role as listed on a user: its id, name and kind; `permissions` come along, undeclared. */
+export const roleOutput = z.looseObject({
+  roleId: z.number(),
+  name: z.string(),
+  admin: z.boolean(),
+  accessAllResources: z.boolean(),
+  type: z.string(),
+});
+
+export const userOutput = userSchema.omit(TENANT).extend({ roles: z.array(roleOutput) });
+export const credentialOutput = credentialSchema.omit(TENANT);
+export const apiClientOutput = apiClientSchema.omit(TENANT);
+export const clientSecretOutput = clientSecretSchema.omit(TENANT);
+
+export function userResult(user: User): z.input<typeof userOutput> {
+  return { ...withoutTenant(user), roles: user.roles.map(withoutTenant) };
+}
+
+export function credentialResult(
+  credential: Credential,
+  secretKey: string,
+): z.input<typeof credentialOutput> {
+  return { ...withoutTenant(credential), secretKey };
+}

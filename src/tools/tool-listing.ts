@@ -1,0 +1,83 @@
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import { confirmableOutput } from "../safety/confirmation.js";
+import type { ToolDefinition } from "./define-tool.js";
+
+type JsonSchema = Record<string, unknown>;
+
+const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER]);
+
+/**
+ * The `tools/list` result, made once per set of tools: every token of it is paid in every
+ * conversation, so the JSON Schemas are generated from the zod schemas and then trimmed of what
+ * tells a model nothing: `$schema` on each, regexes that repeat a `format` (uuid, email), bounds
+ * that are just the safe-integer range, and, in output schemas, `additionalProperties: false`.
+ */
+export function toolListing(tools: readonly ToolDefinition[]): Tool[] {
+  const cached = cache.get(tools);
+  if (cached) return cached;
+  const listing = tools.map((tool) => ({
+    name: tool.name,
+    title: tool.annotations.title,
+    description: tool.description,
+    inputSchema: trimmed(
+      z.toJSONSchema(tool.input, { target: "draft-7", io: "input" }),
+      "input",
+    ) as Tool["inputSchema"],
+    outputSchema: trimmed(
+      z.toJSONSchema(outputSchemaOf(tool), { target: "draft-7", io: "output" }),
+      "output",
+    ) as Tool["outputSchema"],
+    annotations: tool.annotations,
+  }));
+  cache.set(tools, listing);
+  return listing;
+}
+
+/** The schema a tool publishes for its results: with the confirmation fields when it may ask first. */
+export function outputSchemaOf(tool: ToolDefinition): z.ZodObject {
+  return tool.confirm ? confirmableOutput(tool.output) : tool.output;
+}
+
+const cache = new WeakMap<readonly ToolDefinition[], Tool[]>();
+
+function trimmed(schema: JsonSchema, io: "input" | "output"): JsonSchema {
+  const { $schema: _, ...rest } = schema;
+  return trimNode(rest, io) as JsonSchema;
+}
+
+function trimNode(node: unknown, io: "input" | "output"): unknown {
+  if (Array.isArray(node)) return node.map((item) => trimNode(item, io));
+  if (node === null || typeof node !== "object") return node;
+  const schema = node as JsonSchema;
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === "pattern" && (schema.format === "uuid" || schema.format === "email")) continue;
+    if (
+      (key === "maximum" || key === "minimum") &&
+      typeof value === "number" &&
+      SAFE_INTEGER_BOUNDS.has(value)
+    )
+      continue;
+    if (key === "propertyNames" && isStringType(value)) continue;
+    if (key === "additionalProperties" && isEmptyObject(value)) continue;
+    if (key === "additionalProperties" && value === false && io === "output") continue;
+    out[key] = trimNode(value, io);
+  }
+  return out;
+}
+
+function isStringType(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as JsonSchema).type === "string" &&
+    Object.keys(value).length === 1
+  );
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return (
+    typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0
+  );
+}
