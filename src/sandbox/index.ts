@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { PasswordGrantCredentials } from "../client/credentials.js";
 import { TOKEN_PATH } from "../spec/token.js";
+import { deliverFault, faultStatus } from "./fault-delivery.js";
+import { type Fault, FaultInjector } from "./faults.js";
 import { SandboxHttpError } from "./http-error.js";
 import { NO_QUERY, parseQuery } from "./query.js";
 import { authenticate, checkRequestId, header, parseJsonBody, readBody } from "./request-checks.js";
@@ -23,6 +26,8 @@ export interface SandboxOptions {
   /** Loopback only, unless you mean it. */
   host?: string;
   seed?: number;
+  /** Seed of the fault injector's random choices. */
+  faultSeed?: number;
   accessTokenTtlSeconds?: number;
   refreshTokenTtlSeconds?: number;
   now?: () => number;
@@ -40,6 +45,8 @@ export interface Sandbox {
   login(): PasswordGrantCredentials;
   /** Makes every token issued so far invalid, as if the session had ended. */
   revokeTokens(): void;
+  /** Fault injection: add rules, clear them (optionally with a new seed), count what was injected. */
+  faults: FaultInjector;
   close(): Promise<void>;
 }
 
@@ -56,6 +63,8 @@ interface Answer {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Deliver this fault instead of the answer. */
+  fault?: Fault;
 }
 
 /** Starts the Users API simulator on 127.0.0.1: real HTTP, the spec's envelopes, checks and status codes. */
@@ -68,6 +77,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? 1800,
   };
   const router = new Router(ALL_ROUTES);
+  const faults = new FaultInjector(options.faultSeed);
   const requestLog: LoggedRequest[] = [];
 
   const server = createServer((req, res) => {
@@ -99,9 +109,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         );
         return { status: 500, body: { statusCode: 500, message: "Internal Server Error" }, headers: {} };
       })
-      .then(({ status, body, headers }) => {
-        entry.status = status;
-        if (!res.destroyed) send(res, status, body, headers);
+      .then((answer) => {
+        entry.status = answer.fault ? faultStatus(answer.fault) : answer.status;
+        entry.fault = answer.fault?.kind;
+        if (res.destroyed) return;
+        if (answer.fault) deliverFault(res, answer.fault, answer);
+        else send(res, answer.status, answer.body, answer.headers);
       });
   });
 
@@ -110,7 +123,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (url.pathname === TOKEN_PATH && req.method === "POST") {
       const form = new URLSearchParams(raw);
       entry.body = { grant_type: form.get("grant_type") };
-      return answerTokenRequest(form, state, tokens, lifetimes);
+      return withFaults("POST token", async () => answerTokenRequest(form, state, tokens, lifetimes));
     }
     const caller = authenticate(req, tokens, state);
     entry.authorized = true;
@@ -125,8 +138,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       });
     }
     const { route, params } = match;
-    const query = parseQuery(url.searchParams, route.query ?? NO_QUERY);
-    return route.handle({ params, query, rawQuery: url.searchParams, body, state, caller, now });
+    return withFaults(`${route.method} ${route.pattern}`, async () => {
+      const query = parseQuery(url.searchParams, route.query ?? NO_QUERY);
+      return route.handle({ params, query, rawQuery: url.searchParams, body, state, caller, now });
+    });
+  }
+
+  /** Runs an operation under the fault rules: a fault before it stops it, a fault after it loses its answer. */
+  async function withFaults(route: string, operation: () => Promise<Answer>): Promise<Answer> {
+    const [method = "GET", pattern = ""] = route.split(" ");
+    const hit = faults.pick(method, pattern);
+    if (hit?.fault.kind === "latency") {
+      if (hit.phase === "before") await sleep(hit.fault.ms);
+      const answer = await operation();
+      if (hit.phase === "after") await sleep(hit.fault.ms);
+      return answer;
+    }
+    if (hit?.phase === "before") return { status: 0, fault: hit.fault };
+    const answer = await operation();
+    return hit ? { ...answer, fault: hit.fault } : answer;
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -148,6 +178,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...state.apiLogin,
     }),
     revokeTokens: () => tokens.revokeAll(),
+    faults,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

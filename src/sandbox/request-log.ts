@@ -9,5 +9,7 @@ export interface LoggedRequest {
   /** The JSON body, or for the token endpoint only its grant_type. */
   body?: unknown;
   status: number;
+  /** The fault injected into this request, if any. */
+  fault?: string;
   at: string;
 }
