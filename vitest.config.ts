@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 15_000,
     // Network tests use loopback only; nothing here may reach the internet.
     pool: "forks",
+    // The soak test measures memory after a forced collection.
+    execArgv: ["--expose-gc"],
   },
 });
