@@ -2,6 +2,8 @@
 // ship. Code splitting keeps the HTTP transport and the sandbox in chunks that load only when used.
 import { rmSync } from "node:fs";
 import { build } from "esbuild";
+import { TOOLS } from "../dist/tools/registry.js";
+import { toolListing } from "../dist/tools/tool-listing.js";
 
 // Chunk names carry content hashes: start clean so that no stale chunk is shipped.
 rmSync("dist/package", { recursive: true, force: true });
@@ -15,9 +17,10 @@ await build({
   platform: "node",
   target: "node20",
   chunkNames: "chunks/[name]-[hash]",
-  minifySyntax: true,
-  minifyWhitespace: true,
+  minify: true,
   legalComments: "linked",
+  // The tools/list result, made now rather than at every start (see src/tools/tool-listing.ts).
+  define: { __TOOL_LISTING_JSON__: JSON.stringify(JSON.stringify(toolListing(TOOLS))) },
   banner: {
     // Some bundled CommonJS dependencies call require(); give them one.
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

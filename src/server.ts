@@ -2,6 +2,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { type CallToolResult, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { ContaboError, ContaboNetworkError } from "./client/errors.js";
 import type { UsersApi } from "./client/users-api.js";
+import { lazyJsonSchemaValidator } from "./elicitation-validator.js";
 import { type Logger, silentLogger } from "./log.js";
 import { auditTarget } from "./safety/audit.js";
 import type { Decision, ElicitationChannel } from "./safety/confirmation.js";
@@ -31,7 +32,10 @@ export function createMcpServer({
   safety = {},
 }: ServerOptions): McpServer {
   const layer = "gate" in safety ? safety : createSafety(safety, tools);
-  const server = new McpServer({ name: SERVER_NAME, version: VERSION }, { instructions: INSTRUCTIONS });
+  const server = new McpServer(
+    { name: SERVER_NAME, version: VERSION },
+    { instructions: INSTRUCTIONS, jsonSchemaValidator: lazyJsonSchemaValidator },
+  );
   for (const tool of tools) {
     const registered = server.registerTool(
       tool.name,
@@ -57,7 +61,7 @@ export function createMcpServer({
     if (!layer.selection.enabled.has(tool.name)) registered.disable();
   }
   // The SDK would convert every schema on every tools/list; this listing is made once, and trimmed.
-  const listed = toolListing(tools.filter((tool) => layer.selection.enabled.has(tool.name)));
+  const listed = toolListing(tools).filter((tool) => layer.selection.enabled.has(tool.name));
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
   return server;
 }
@@ -81,7 +85,10 @@ async function callTool(
     error?: unknown,
   ) => {
     const cancelled = outcome === "error" && context.signal.aborted;
-    logger[outcome === "error" && !cancelled ? "warn" : "info"]("tool call", {
+    const audited = !tool.annotations.readOnlyHint || confirm !== undefined;
+    // Failures warn; writes and confirmations are worth a line; a plain read is a debug detail.
+    const level = outcome === "error" && !cancelled ? "warn" : audited || cancelled ? "info" : "debug";
+    logger[level]("tool call", {
       tool: tool.name,
       outcome: cancelled ? "cancelled" : outcome,
       decision,
@@ -89,7 +96,7 @@ async function callTool(
       error: error instanceof Error ? error.name : undefined,
       requestId,
     });
-    if (!tool.annotations.readOnlyHint || confirm) {
+    if (audited) {
       safety.audit.record({
         tool: tool.name,
         target: auditTarget(args),

@@ -1,4 +1,4 @@
-import { Agent } from "undici";
+import type { Agent } from "undici";
 import { v4 as uuidv4 } from "uuid";
 import type { Logger } from "../log.js";
 import { SecretRedactor } from "../safety/secrets.js";
@@ -9,6 +9,7 @@ import { PasswordGrantTokenProvider } from "./password-grant.js";
 import { RequestPipeline } from "./request-pipeline.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import { MissingCredentialsProvider, StaticTokenProvider, type TokenProvider } from "./token-provider.js";
+import { type DispatcherSource, undici } from "./undici.js";
 import { createHttpUsersApi, type UsersApi } from "./users-api.js";
 
 export const CONTABO_API_URL = "https://api.contabo.com";
@@ -42,12 +43,17 @@ export interface ContaboClient {
 /** Wires the Contabo client: one keep-alive dispatcher, a token provider, the pipeline and the operations. */
 export function createContaboClient(config: ContaboClientConfig): ContaboClient {
   const apiUrl = parseServiceUrl(config.apiUrl ?? CONTABO_API_URL, "CONTABO_API_URL");
-  const dispatcher = new Agent({
-    connectTimeout: config.timeouts?.connectMs ?? 10_000,
-    headersTimeout: config.timeouts?.headersMs ?? 30_000,
-    bodyTimeout: config.timeouts?.bodyMs ?? 30_000,
-    keepAliveTimeout: 30_000,
-  });
+  // One keep-alive connection pool for the whole process, made on the first request.
+  let agent: Agent | undefined;
+  const dispatcher = async () => {
+    agent ??= new (await undici()).Agent({
+      connectTimeout: config.timeouts?.connectMs ?? 10_000,
+      headersTimeout: config.timeouts?.headersMs ?? 30_000,
+      bodyTimeout: config.timeouts?.bodyMs ?? 30_000,
+      keepAliveTimeout: 30_000,
+    });
+    return agent;
+  };
   const redactor = config.redactor ?? new SecretRedactor();
   const tokens = tokenProviderFor(config, dispatcher, redactor);
   const traceId = uuidv4();
@@ -67,13 +73,15 @@ export function createContaboClient(config: ContaboClientConfig): ContaboClient 
     apiUrl,
     traceId,
     redactor,
-    close: () => dispatcher.close(),
+    close: async () => {
+      await agent?.close();
+    },
   };
 }
 
 function tokenProviderFor(
   config: ContaboClientConfig,
-  dispatcher: Agent,
+  dispatcher: DispatcherSource,
   redactor: SecretRedactor,
 ): TokenProvider {
   redactor.remember(config.accessToken);

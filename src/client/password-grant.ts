@@ -1,4 +1,3 @@
-import { type Dispatcher, request } from "undici";
 import type { SecretRedactor } from "../safety/secrets.js";
 import { type TokenResponse, tokenResponseSchema } from "../spec/token.js";
 import { raceAbort } from "./abortable.js";
@@ -7,11 +6,12 @@ import { ContaboAuthError, ContaboNetworkError, describeNetworkError } from "./e
 import { parseJsonOrUndefined } from "./json.js";
 import { tokenEndpointError } from "./token-errors.js";
 import type { TokenProvider } from "./token-provider.js";
+import { type DispatcherSource, resolveDispatcher, undici } from "./undici.js";
 
 export interface PasswordGrantOptions {
   tokenUrl: URL;
   credentials: PasswordGrantCredentials;
-  dispatcher: Dispatcher;
+  dispatcher: DispatcherSource;
   /** How long one token request may take. */
   timeoutMs?: number;
   now?: () => number;
@@ -122,9 +122,10 @@ export class PasswordGrantTokenProvider implements TokenProvider {
     let status: number;
     let text: string;
     try {
+      const [{ request }, resolved] = await Promise.all([undici(), resolveDispatcher(dispatcher)]);
       const response = await request(tokenUrl, {
         method: "POST",
-        dispatcher,
+        dispatcher: resolved,
         headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
         body: form.toString(),
         signal: AbortSignal.timeout(timeoutMs),

@@ -1,4 +1,4 @@
-import { type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
 import { v4 as uuidv4 } from "uuid";
 import type { z } from "zod";
 import { type Logger, silentLogger } from "../log.js";
@@ -18,6 +18,7 @@ import {
   type RetryPolicy,
 } from "./retry-policy.js";
 import type { TokenProvider } from "./token-provider.js";
+import { type DispatcherSource, resolveDispatcher, undici } from "./undici.js";
 
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
 
@@ -46,7 +47,7 @@ export type ResponseBody<S extends z.ZodType | undefined> = S extends z.ZodType 
 export interface RequestPipelineOptions {
   baseUrl: URL;
   tokens: TokenProvider;
-  dispatcher: Dispatcher;
+  dispatcher: DispatcherSource;
   /** Sent as x-trace-id on every request: one value for the whole server process. */
   traceId: string;
   retry?: RetryPolicy;
@@ -182,9 +183,13 @@ export class RequestPipeline {
       });
     let response: Dispatcher.ResponseData;
     try {
+      const [{ request }, dispatcher] = await Promise.all([
+        undici(),
+        resolveDispatcher(this.options.dispatcher),
+      ]);
       response = await request(this.url(spec), {
         method: spec.method,
-        dispatcher: this.options.dispatcher,
+        dispatcher,
         headers: this.headers(token, requestId, spec.body !== undefined),
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
         signal,

@@ -26,6 +26,8 @@ export interface SandboxOptions {
   /** Loopback only, unless you mean it. */
   host?: string;
   seed?: number;
+  /** Users in the seeded tenant, the owner included (default 25; benchmarks use 10,000). */
+  userCount?: number;
   /** Seed of the fault injector's random choices. */
   faultSeed?: number;
   accessTokenTtlSeconds?: number;
@@ -47,6 +49,8 @@ export interface Sandbox {
   revokeTokens(): void;
   /** Fault injection: add rules, clear them (optionally with a new seed), count what was injected. */
   faults: FaultInjector;
+  /** TCP connections accepted so far: shows whether clients reuse their connections. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -70,7 +74,7 @@ interface Answer {
 /** Starts the Users API simulator on 127.0.0.1: real HTTP, the spec's envelopes, checks and status codes. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const now = options.now ?? Date.now;
-  const state = seedState(options.seed ?? DEFAULT_SEED);
+  const state = seedState(options.seed ?? DEFAULT_SEED, options.userCount);
   const tokens = new SandboxTokens(now);
   const lifetimes: TokenLifetimes = {
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 300,
@@ -159,6 +163,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return hit ? { ...answer, fault: hit.fault } : answer;
   }
 
+  let connections = 0;
+  server.on("connection", () => {
+    connections++;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
@@ -179,6 +187,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }),
     revokeTokens: () => tokens.revokeAll(),
     faults,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

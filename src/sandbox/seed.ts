@@ -126,7 +126,7 @@ const LAST_NAMES = [
 ] as const;
 
 /** Builds the seeded demo tenant: an owner, ~25 users, default and custom roles, two object storages. */
-export function seedState(seed: number = DEFAULT_SEED): SandboxState {
+export function seedState(seed: number = DEFAULT_SEED, userCount: number = SEEDED_USER_COUNT): SandboxState {
   const random = new SeededRandom(seed);
   const state = new SandboxState(
     { tenantId: "DE", customerId: "54321" },
@@ -155,7 +155,7 @@ export function seedState(seed: number = DEFAULT_SEED): SandboxState {
   state.users.set(owner.userId, owner);
 
   const customRoleIds = [101, 102, 103];
-  for (let i = 1; i < SEEDED_USER_COUNT; i++) {
+  for (let i = 1; i < userCount; i++) {
     const firstName = FIRST_NAMES[(i * 7) % FIRST_NAMES.length] ?? "Alex";
     const lastName = LAST_NAMES[(i * 11) % LAST_NAMES.length] ?? "Doe";
     const roleIds =
@@ -164,7 +164,8 @@ export function seedState(seed: number = DEFAULT_SEED): SandboxState {
       userId: random.uuid(),
       firstName,
       lastName,
-      email: `${asciiLocalPart(firstName)}.${asciiLocalPart(lastName)}@example.com`,
+      // Unique: the first 24 names differ; larger tenants (benchmarks) number the rest.
+      email: `${asciiLocalPart(firstName)}.${asciiLocalPart(lastName)}${i < SEEDED_USER_COUNT ? "" : i}@example.com`,
       emailVerified: random.chance(0.75),
       enabled: random.chance(0.85),
       totp: random.chance(0.5),

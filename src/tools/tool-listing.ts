@@ -14,7 +14,7 @@ const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_I
  * that are just the safe-integer range, and, in output schemas, `additionalProperties: false`.
  */
 export function toolListing(tools: readonly ToolDefinition[]): Tool[] {
-  const cached = cache.get(tools);
+  const cached = cache.get(tools) ?? precomputedFor(tools);
   if (cached) return cached;
   const listing = tools.map((tool) => ({
     name: tool.name,
@@ -36,10 +36,35 @@ export function toolListing(tools: readonly ToolDefinition[]): Tool[] {
 
 /** The schema a tool publishes for its results: with the confirmation fields when it may ask first. */
 export function outputSchemaOf(tool: ToolDefinition): z.ZodObject {
-  return tool.confirm ? confirmableOutput(tool.output) : tool.output;
+  if (!tool.confirm) return tool.output;
+  let schema = confirmable.get(tool);
+  if (!schema) {
+    schema = confirmableOutput(tool.output);
+    confirmable.set(tool, schema);
+  }
+  return schema;
 }
 
+const confirmable = new WeakMap<ToolDefinition, z.ZodObject>();
+
 const cache = new WeakMap<readonly ToolDefinition[], Tool[]>();
+
+/**
+ * The shipped bundle carries the listing made at build time (scripts/bundle.mjs defines
+ * __TOOL_LISTING_JSON__), so that a cold start does not generate 24 JSON Schemas. It is used only
+ * for exactly the tools it was made from; a test compares it with the listing made at run time.
+ */
+declare const __TOOL_LISTING_JSON__: string | undefined;
+
+function precomputedFor(tools: readonly ToolDefinition[]): Tool[] | undefined {
+  if (typeof __TOOL_LISTING_JSON__ !== "string") return undefined;
+  const listing = JSON.parse(__TOOL_LISTING_JSON__) as Tool[];
+  const same =
+    listing.length === tools.length && listing.every((tool, index) => tool.name === tools[index]?.name);
+  if (!same) return undefined;
+  cache.set(tools, listing);
+  return listing;
+}
 
 function trimmed(schema: JsonSchema, io: "input" | "output"): JsonSchema {
   const { $schema: _, ...rest } = schema;

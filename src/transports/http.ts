@@ -95,7 +95,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     const mcp = options.newServer();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    // A plain JSON answer costs both ends less than an event stream; a stream is opened only for
+    // calls that asked for progress notifications, the only messages a stateless request can stream.
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: !asksForProgress(message),
+    });
     res.once("close", () => {
       // Closing aborts the request's handlers: a client that went away cancels its upstream calls.
       void transport.close();
@@ -154,6 +159,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | "too-la
     req.on("data", onData);
     req.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.once("error", reject);
+  });
+}
+
+function asksForProgress(message: unknown): boolean {
+  const messages = Array.isArray(message) ? message : [message];
+  return messages.some((item) => {
+    const meta = (item as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta;
+    return meta?.progressToken !== undefined;
   });
 }
 

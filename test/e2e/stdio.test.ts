@@ -9,6 +9,8 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 
 import { seedState } from "../../src/sandbox/seed.js";
+import { TOOLS } from "../../src/tools/registry.js";
+import { toolListing } from "../../src/tools/tool-listing.js";
 import { knownSecrets, recordServerOutput } from "../helpers/logs.js";
 
 const CLI = fileURLToPath(new URL("../../dist/package/cli.js", import.meta.url));
@@ -72,6 +74,8 @@ describe("the built CLI over stdio", () => {
     const { client, stderr } = await connect(["--sandbox", "--email-limit", "2"]);
     expect(client.getServerVersion()?.name).toBe("contabo-users-mcp");
     const { tools } = await client.listTools();
+    // The bundle ships the listing made at build time: it must be the one the registry makes now.
+    expect(tools).toEqual(JSON.parse(JSON.stringify(toolListing(TOOLS))));
     const called: string[] = [];
     /** Calls a tool; when it asks for confirmation (token mode: this client has no elicitation), confirms. */
     const call = async (name: string, args: Record<string, unknown> = {}) => {

@@ -1,0 +1,315 @@
+// npm run bench [-- --quick]: measures contabo-users-mcp against baselines taken in the same run,
+// prints each figure with its ratio, and writes bench/results.json. See BENCHMARKS.md.
+// Needs `npm run build` first (it runs the shipped bundle, dist/package/cli.js).
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { build } from "esbuild";
+import { request } from "undici";
+import { v4 as uuidv4 } from "uuid";
+import { startSandbox } from "../dist/sandbox/index.js";
+
+const quick = process.argv.includes("--quick");
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const OURS = join(ROOT, "dist/package/cli.js");
+const FLOOR = join(ROOT, "bench/floor-server.mjs");
+const FLOOR_BUNDLE = join(ROOT, "bench/floor-server.bundle.mjs");
+const SIZES = quick
+  ? { coldRuns: 3, calls: 100, warmup: 20, seconds: 1, memoryCalls: 1_000, pages: 10 }
+  : { coldRuns: 15, calls: 1_000, warmup: 100, seconds: 8, memoryCalls: 20_000, pages: 100 };
+const EMPTY_HOME = mkdtempSync(join(tmpdir(), "bench-home-"));
+
+// ---------- statistics ----------
+const sorted = (values) => [...values].sort((a, b) => a - b);
+const quantile = (values, q) => {
+  const s = sorted(values);
+  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
+};
+const summary = (values) => ({
+  median: round(quantile(values, 0.5)),
+  p10: round(quantile(values, 0.1)),
+  p90: round(quantile(values, 0.9)),
+  runs: values.length,
+});
+const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+// ---------- processes ----------
+function cleanEnv(extra = {}) {
+  const env = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith("CONTABO_") && !name.startsWith("MCP_")) env[name] = value;
+  }
+  return { ...env, HOME: EMPTY_HOME, ...extra };
+}
+
+function sandboxEnv(sandbox) {
+  const login = sandbox.login();
+  return cleanEnv({
+    CONTABO_API_URL: sandbox.apiUrl,
+    CONTABO_AUTH_URL: sandbox.tokenUrl,
+    CONTABO_CLIENT_ID: login.clientId,
+    CONTABO_CLIENT_SECRET: login.clientSecret,
+    CONTABO_API_USER: login.username,
+    CONTABO_API_PASSWORD: login.password,
+  });
+}
+
+/** Spawn to the answer of the first tools/list over stdio, in ms. */
+function coldStart(script) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [script], { env: cleanEnv(), stdio: ["pipe", "pipe", "ignore"] });
+    let buffer = "";
+    child.stdout.on("data", (chunk) => {
+      buffer += chunk;
+      if (buffer.includes('"id":2')) {
+        const elapsed = performance.now() - started;
+        child.kill();
+        resolve(elapsed);
+      }
+    });
+    child.once("error", reject);
+    const send = (message) => child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
+    send({
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "bench", version: "1" },
+      },
+    });
+    send({ method: "notifications/initialized" });
+    send({ id: 2, method: "tools/list", params: {} });
+  });
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const field = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+  return { rss: round(field("VmRSS"), 1), peak: round(field("VmHWM"), 1) };
+}
+
+async function stdioClient(sandbox, args = []) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [OURS, ...args],
+    env: sandboxEnv(sandbox),
+    stderr: "ignore",
+  });
+  const client = new Client({ name: "bench", version: "1.0.0" });
+  await client.connect(transport);
+  return { client, pid: transport.pid };
+}
+
+async function timed(fn) {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+async function accessToken(sandbox) {
+  const login = sandbox.login();
+  const response = await request(sandbox.tokenUrl, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "password",
+      client_id: login.clientId,
+      client_secret: login.clientSecret,
+      username: login.username,
+      password: login.password,
+    }).toString(),
+  });
+  return (await response.body.json()).access_token;
+}
+
+async function rawGet(sandbox, token, path) {
+  const response = await request(`${sandbox.apiUrl}${path}`, {
+    headers: { authorization: `Bearer ${token}`, "x-request-id": uuidv4(), accept: "application/json" },
+  });
+  await response.body.json();
+}
+
+// ---------- the figures ----------
+const results = {
+  quick,
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGb: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+  },
+  figures: {},
+};
+const report = (name, figure) => {
+  results.figures[name] = figure;
+  console.log(`${name}: ${JSON.stringify(figure)}`);
+};
+
+await build({
+  entryPoints: [FLOOR],
+  outfile: FLOOR_BUNDLE,
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  minify: true,
+  logLevel: "warning",
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+});
+
+// Cold start, interleaved with the two floors so that all three see the same machine load.
+const cold = { ours: [], floor: [], floorBundle: [] };
+for (let run = 0; run < SIZES.coldRuns + 1; run++) {
+  const samples = [await coldStart(OURS), await coldStart(FLOOR), await coldStart(FLOOR_BUNDLE)];
+  if (run === 0) continue; // the first round warms the file cache
+  cold.ours.push(samples[0]);
+  cold.floor.push(samples[1]);
+  cold.floorBundle.push(samples[2]);
+}
+report("coldStartMs", {
+  ours: summary(cold.ours),
+  floorPlain: summary(cold.floor),
+  floorBundled: summary(cold.floorBundle),
+  ratioToBundledFloor: round(quantile(cold.ours, 0.5) / quantile(cold.floorBundle, 0.5)),
+  target: "<= 1.15",
+});
+
+// Per call, over stdio, against a raw undici GET of the same sandbox route.
+const sandbox = await startSandbox({ userCount: 200 });
+const token = await accessToken(sandbox);
+const userId = [...sandbox.state.users.values()][5].userId;
+const stdio = await stdioClient(sandbox);
+for (let i = 0; i < SIZES.warmup; i++)
+  await stdio.client.callTool({ name: "retrieve_user", arguments: { userId } });
+for (let i = 0; i < SIZES.warmup; i++) await rawGet(sandbox, token, `/v1/users/${userId}`);
+const idle = rssMb(stdio.pid);
+const perCall = { ours: [], raw: [] };
+for (let i = 0; i < SIZES.calls; i++) {
+  perCall.ours.push(
+    await timed(() => stdio.client.callTool({ name: "retrieve_user", arguments: { userId } })),
+  );
+  perCall.raw.push(await timed(() => rawGet(sandbox, token, `/v1/users/${userId}`)));
+}
+report("perCallMs", {
+  ours: summary(perCall.ours),
+  rawUndici: summary(perCall.raw),
+  ratio: round(quantile(perCall.ours, 0.5) / quantile(perCall.raw, 0.5)),
+  target: "<= 2.0",
+});
+
+// Memory: idle, then after many calls.
+for (let i = 0; i < SIZES.memoryCalls; i++)
+  await stdio.client.callTool({ name: "retrieve_user", arguments: { userId } });
+const after = rssMb(stdio.pid);
+report("memoryMb", {
+  idleRss: idle.rss,
+  rssAfterCalls: after.rss,
+  calls: SIZES.memoryCalls + SIZES.calls + SIZES.warmup,
+  growth: round(after.rss - idle.rss, 1),
+  target: "growth < 10",
+});
+
+// Context cost.
+const listed = await stdio.client.listTools();
+const listBytes = Buffer.byteLength(JSON.stringify(listed));
+const hundred = await stdio.client.callTool({ name: "retrieve_user_list", arguments: { size: 100 } });
+report("contextCost", {
+  toolsListBytes: listBytes,
+  toolsListTokens: Math.round(listBytes / 4),
+  target: "< 4000 tokens",
+  listOf100UsersBytes: Buffer.byteLength(JSON.stringify(hundred)),
+});
+await stdio.client.close();
+
+// Throughput over Streamable HTTP, 16 concurrent clients, against raw undici with 16 concurrent loops.
+const server = spawn(process.execPath, [OURS, "--http", "--port", "0"], {
+  env: sandboxEnv(sandbox),
+  stdio: ["ignore", "ignore", "pipe"],
+});
+const url = await new Promise((resolve) => {
+  let stderr = "";
+  server.stderr.on("data", (chunk) => {
+    stderr += chunk;
+    const match = /"url":"([^"]+)"/.exec(stderr);
+    if (match) resolve(match[1]);
+  });
+});
+// The load: 16 concurrent loops posting MCP tools/call requests, as a stateless client would.
+const callBody = JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "tools/call",
+  params: { name: "retrieve_user_list", arguments: { size: 10 } },
+});
+const mcpCall = async () => {
+  const response = await request(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+    body: callBody,
+  });
+  const answer = await response.body.json();
+  if (answer.result?.isError !== false && answer.result?.structuredContent === undefined)
+    throw new Error(`call failed: ${JSON.stringify(answer).slice(0, 200)}`);
+};
+const forSeconds = async (seconds, loop) => {
+  const deadline = performance.now() + seconds * 1000;
+  let count = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (performance.now() < deadline) {
+        await loop();
+        count++;
+      }
+    }),
+  );
+  return count / seconds;
+};
+await forSeconds(0.5, mcpCall);
+const oursPerSecond = await forSeconds(SIZES.seconds, mcpCall);
+const rawPerSecond = await forSeconds(SIZES.seconds, () => rawGet(sandbox, token, "/v1/users?size=10"));
+report("throughputPerSecond", {
+  ours: round(oursPerSecond, 0),
+  rawUndici: round(rawPerSecond, 0),
+  ratio: round(oursPerSecond / rawPerSecond),
+  target: ">= 0.5",
+  concurrency: 16,
+});
+server.kill("SIGTERM");
+await sandbox.close();
+
+// Scale: 10,000 users, page by page.
+const big = await startSandbox({ userCount: 10_000 });
+const pager = await stdioClient(big);
+await pager.client.callTool({ name: "retrieve_user_list", arguments: { size: 1 } });
+const connectionsBefore = big.connections();
+const pageMs = [];
+for (let page = 1; page <= SIZES.pages; page++) {
+  pageMs.push(
+    await timed(() => pager.client.callTool({ name: "retrieve_user_list", arguments: { page, size: 100 } })),
+  );
+}
+const tenth = Math.max(1, Math.floor(SIZES.pages / 10));
+const firstPages = pageMs.slice(0, tenth);
+const lastPages = pageMs.slice(-tenth);
+report("scale", {
+  users: 10_000,
+  pages: SIZES.pages,
+  pageMsFirst: summary(firstPages),
+  pageMsLast: summary(lastPages),
+  lastToFirstRatio: round(quantile(lastPages, 0.5) / quantile(firstPages, 0.5)),
+  newUpstreamConnections: big.connections() - connectionsBefore,
+  peakRssMb: rssMb(pager.pid).peak,
+});
+await pager.client.close();
+await big.close();
+
+writeFileSync(join(ROOT, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwritten: bench/results.json${quick ? " (quick mode: figures are indicative only)" : ""}`);
