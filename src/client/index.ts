@@ -84,9 +84,9 @@ function tokenProviderFor(
   dispatcher: DispatcherSource,
   redactor: SecretRedactor,
 ): TokenProvider {
-  redactor.remember(config.accessToken);
-  redactor.remember(config.credentials?.clientSecret);
-  redactor.remember(config.credentials?.password);
+  redactor.remember(config.accessToken, true);
+  redactor.remember(config.credentials?.clientSecret, true);
+  redactor.remember(config.credentials?.password, true);
   if (config.accessToken) return new StaticTokenProvider(config.accessToken);
   const given = completeCredentials(config.credentials ?? {});
   if (!given.ok) return new MissingCredentialsProvider(given.missing);

@@ -65,7 +65,7 @@ export class PasswordGrantTokenProvider implements TokenProvider {
   }
 
   useClientSecret(secret: string): void {
-    this.options.redactor?.remember(secret);
+    this.options.redactor?.remember(secret, true);
     this.clientSecret = secret;
   }
 

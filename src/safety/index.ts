@@ -35,7 +35,7 @@ export interface Safety {
 
 export function createSafety(config: SafetyConfig, tools: readonly ToolDefinition[]): Safety {
   const redactor = config.redactor ?? new SecretRedactor();
-  redactor.remember(config.confirmKey);
+  redactor.remember(config.confirmKey, true);
   return {
     gate: new ConfirmationGate(
       config.confirmMode ?? "auto",

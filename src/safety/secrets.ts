@@ -3,6 +3,11 @@ const SECRET_KEY = /secret|password|token|authorization/i;
 const REDACTED = "[redacted]";
 /** Shorter values are too common to scrub from text without mangling it. */
 const MIN_SCRUBBED_LENGTH = 8;
+/**
+ * The most recent secrets kept for scrubbing. A long-running server that lists many credentials
+ * would otherwise grow this set, and the cost of every log line, without bound.
+ */
+const MAX_KNOWN_SECRETS = 1_000;
 
 /** Shows only the last 4 characters of a secret: what a human needs to tell two secrets apart. */
 export function maskSecret(secret: string): string {
@@ -16,11 +21,27 @@ export function maskSecret(secret: string): string {
  * error messages.
  */
 export class SecretRedactor {
-  private readonly known = new Set<string>();
+  /** Configured credentials: scrubbed for the life of the process. */
+  private readonly pinned = new Set<string>();
+  /** Secrets seen in responses and tokens, oldest first, at most MAX_KNOWN_SECRETS. */
+  private readonly recent = new Set<string>();
+  /** Both, longest first (so that a secret containing another is removed whole); rebuilt on change. */
+  private ordered: string[] | undefined;
 
-  /** Remembers a secret value so that it is scrubbed from all later output. */
-  remember(value: string | undefined): void {
-    if (value && value.length >= MIN_SCRUBBED_LENGTH) this.known.add(value);
+  /** Remembers a secret value so that it is scrubbed from later output; `pin` keeps it for good. */
+  remember(value: string | undefined, pin = false): void {
+    if (!value || value.length < MIN_SCRUBBED_LENGTH) return;
+    this.ordered = undefined;
+    if (pin) {
+      this.pinned.add(value);
+      return;
+    }
+    this.recent.delete(value); // re-added as the most recent
+    this.recent.add(value);
+    if (this.recent.size > MAX_KNOWN_SECRETS) {
+      const oldest = this.recent.values().next().value;
+      if (oldest !== undefined) this.recent.delete(oldest);
+    }
   }
 
   /** Remembers the values under secret-looking keys anywhere in a parsed JSON value. */
@@ -37,7 +58,8 @@ export class SecretRedactor {
 
   text(text: string): string {
     let out = text;
-    for (const secret of this.known) if (out.includes(secret)) out = out.replaceAll(secret, REDACTED);
+    this.ordered ??= [...this.pinned, ...this.recent].sort((a, b) => b.length - a.length);
+    for (const secret of this.ordered) if (out.includes(secret)) out = out.replaceAll(secret, REDACTED);
     return out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${REDACTED}`);
   }
 

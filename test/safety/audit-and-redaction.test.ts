@@ -128,6 +128,18 @@ describe("redaction", () => {
     });
   });
 
+  it("keeps the most recent 1,000 secrets, so that its cost stays bounded", () => {
+    const redactor = new SecretRedactor();
+    redactor.remember("the-configured-password", true);
+    for (let i = 0; i < 1_000; i++) redactor.remember(`listed-secret-${i}`);
+    expect(redactor.text("listed-secret-999")).toBe("[redacted]");
+    // Configured credentials are pinned: never forgotten.
+    expect(redactor.text("the-configured-password")).toBe("[redacted]");
+    redactor.remember("listed-secret-0"); // seen again: most recent now
+    redactor.remember("one-more-secret");
+    expect(redactor.text("listed-secret-0 listed-secret-1")).toBe("[redacted] listed-secret-1");
+  });
+
   it("applies to log lines and to error messages that leave the process", () => {
     const redactor = new SecretRedactor();
     redactor.remember("api-password-123");
