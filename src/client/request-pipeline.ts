@@ -88,14 +88,22 @@ export class RequestPipeline {
 
   async send<S extends z.ZodType | undefined>(spec: ApiRequest<S>): Promise<ApiResponse<ResponseBody<S>>> {
     const budgetMs = this.options.callBudgetMs ?? DEFAULT_CALL_BUDGET_MS;
-    const budget = AbortSignal.timeout(budgetMs);
-    const signal = spec.signal ? AbortSignal.any([spec.signal, budget]) : budget;
-    const deadline = performance.now() + budgetMs;
+    // One controller per call, released when the call ends: AbortSignal.timeout and AbortSignal.any
+    // would keep every call's signals alive until the budget elapsed, a minute of garbage per call.
+    const call = new AbortController();
+    let overBudget = false;
+    const timer = setTimeout(() => {
+      overBudget = true;
+      call.abort(new DOMException("the call's time budget ran out", "TimeoutError"));
+    }, budgetMs);
+    const onCancel = () => call.abort(spec.signal?.reason);
+    spec.signal?.addEventListener("abort", onCancel, { once: true });
+    if (spec.signal?.aborted) onCancel();
     try {
-      return await this.attempts(spec, signal, deadline);
+      return await this.attempts(spec, call.signal, performance.now() + budgetMs);
     } catch (error) {
       if (spec.signal?.aborted) throw asAbortError(spec.signal.reason);
-      if (budget.aborted) {
+      if (overBudget) {
         throw new ContaboNetworkError(
           `gave up after ${budgetMs / 1000} s (the call's time budget)`,
           operationOf(spec),
@@ -104,6 +112,9 @@ export class RequestPipeline {
         );
       }
       throw error;
+    } finally {
+      clearTimeout(timer);
+      spec.signal?.removeEventListener("abort", onCancel);
     }
   }
 
