@@ -42,20 +42,36 @@ async function connect(args: string[]): Promise<{ client: Client; stderr: string
   return { client, stderr };
 }
 
-/** `contabo-users-mcp --sandbox` spawned raw, once it says it is serving; its stderr collected. */
-async function startedServer() {
-  const child = spawn(process.execPath, [CLI, "--sandbox"], {
-    env: cleanEnv(),
+/** The CLI spawned raw, its stderr collected; `until` waits for a pattern in it. Killed after the test. */
+function runCli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: cleanEnv(env),
     stdio: ["pipe", "pipe", "pipe"],
   });
+  onTestFinished(() => {
+    child.kill("SIGKILL");
+  });
   let stderr = "";
-  await new Promise<void>((resolve) =>
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      if (stderr.includes("serving MCP")) resolve();
-    }),
-  );
-  return { child, stderr: () => stderr };
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const until = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve) => {
+      const check = () => {
+        const match = pattern.exec(stderr);
+        if (match) resolve(match);
+        else child.stderr.once("data", () => setImmediate(check));
+      };
+      check();
+    });
+  return { child, stderr: () => stderr, until, exit: () => exited(child) };
+}
+
+/** `contabo-users-mcp --sandbox` spawned raw, once it says it is serving. */
+async function startedServer() {
+  const server = runCli(["--sandbox"]);
+  await server.until(/serving MCP/);
+  return server;
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
@@ -180,54 +196,29 @@ describe("the built CLI over stdio", () => {
       join(home, ".cntb.yaml"),
       "oauth2-clientid: INT-1\noauth2-client-secret: s3cret-from-cntb\n",
     );
-    const child = spawn(process.execPath, [CLI], {
-      env: cleanEnv({ HOME: home }),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stderr = "";
-    await new Promise<void>((resolve) =>
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        if (stderr.includes("serving MCP")) resolve();
-      }),
-    );
-    child.kill("SIGTERM");
-    await exited(child);
+    const server = runCli([], { HOME: home });
+    await server.until(/serving MCP/);
+    server.child.kill("SIGTERM");
+    await server.exit();
+    const stderr = server.stderr();
     expect(stderr).toContain(`"source":"cntb config ${join(home, ".cntb.yaml")}"`);
     expect(stderr).toContain("no Contabo credentials"); // user and password are still missing
     expect(stderr).not.toContain("s3cret-from-cntb");
   });
 
   it("refuses a non-https API URL at start, with a clear message", async () => {
-    const child = spawn(process.execPath, [CLI], {
-      env: cleanEnv({ CONTABO_API_URL: "http://api.example.com" }),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    expect(await exited(child)).toBe(1);
+    const server = runCli([], { CONTABO_API_URL: "http://api.example.com" });
+    expect(await server.exit()).toBe(1);
+    const stderr = server.stderr();
     expect(stderr).toContain("CONTABO_API_URL must use https");
   });
 });
 
 describe("the sandbox command", () => {
   it("runs the simulator alone and prints how to point a client at it", async () => {
-    const child = spawn(process.execPath, [CLI, "sandbox", "--port", "0"], {
-      env: cleanEnv(),
-      stdio: "pipe",
-    });
-    onTestFinished(() => {
-      child.kill("SIGTERM");
-    });
-    let stderr = "";
-    await new Promise<void>((resolve) =>
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        if (stderr.includes("CONTABO_API_PASSWORD=")) resolve();
-      }),
-    );
+    const sandbox = runCli(["sandbox", "--port", "0"]);
+    await sandbox.until(/CONTABO_API_PASSWORD=/);
+    const stderr = sandbox.stderr();
     const env = Object.fromEntries(
       [...stderr.matchAll(/^\s+(CONTABO_[A-Z_]+)=(.*)$/gm)].map((m) => [m[1], m[2]]),
     );
@@ -246,25 +237,15 @@ describe("the sandbox command", () => {
     const users = await contabo.api.retrieveUserList({ size: 1 });
     expect(users.body._pagination.totalElements).toBe(25);
     await contabo.close();
-    child.kill("SIGTERM");
-    expect(await exited(child)).toBe(0);
+    sandbox.child.kill("SIGTERM");
+    expect(await sandbox.exit()).toBe(0);
   });
 });
 
 describe("the CLI over Streamable HTTP", () => {
   it("serves /mcp on loopback, and exits 0 on SIGTERM", async () => {
-    const child = spawn(process.execPath, [CLI, "--http", "--sandbox", "--port", "0"], {
-      env: cleanEnv(),
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    const url = await new Promise<string>((resolve) =>
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        const match = /"url":"([^"]+)"/.exec(stderr);
-        if (match?.[1]) resolve(match[1]);
-      }),
-    );
+    const server = runCli(["--http", "--sandbox", "--port", "0"]);
+    const [, url = ""] = await server.until(/"url":"([^"]+)"/);
     const { StreamableHTTPClientTransport } = await import(
       "@modelcontextprotocol/sdk/client/streamableHttp.js"
     );
@@ -272,21 +253,15 @@ describe("the CLI over Streamable HTTP", () => {
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
     expect((await client.listTools()).tools).toHaveLength(12);
     await client.close();
-    child.kill("SIGTERM");
-    expect(await exited(child)).toBe(0);
-    expect(stderr).toContain('"reason":"SIGTERM"');
+    server.child.kill("SIGTERM");
+    expect(await server.exit()).toBe(0);
+    expect(server.stderr()).toContain('"reason":"SIGTERM"');
   });
 
   it("refuses to listen beyond loopback without MCP_HTTP_TOKEN", async () => {
-    const child = spawn(process.execPath, [CLI, "--http", "--host", "0.0.0.0", "--port", "0"], {
-      env: cleanEnv(),
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    expect(await exited(child)).toBe(2);
+    const server = runCli(["--http", "--host", "0.0.0.0", "--port", "0"]);
+    expect(await server.exit()).toBe(2);
+    const stderr = server.stderr();
     expect(stderr).toContain("refusing to serve 0.0.0.0 without MCP_HTTP_TOKEN");
   });
 });
