@@ -98,7 +98,8 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
     confirm: safety.gate.mode,
     tools: [...safety.selection.enabled].join(","),
   };
-  const newServer = () => createMcpServer({ api: client.api, logger, safety });
+  const about = { apiUrl: client.apiUrl.origin, sandbox: command.sandbox, authMode: client.tokens.mode };
+  const newServer = () => createMcpServer({ api: client.api, logger, safety, about });
 
   if (command.http) {
     // Loaded only with --http: a stdio start does not pay for it.

@@ -7,7 +7,7 @@ import { type Logger, silentLogger } from "./log.js";
 import { auditTarget } from "./safety/audit.js";
 import type { Decision, ElicitationChannel } from "./safety/confirmation.js";
 import { createSafety, type Safety, type SafetyConfig } from "./safety/index.js";
-import type { ToolContext, ToolDefinition } from "./tools/define-tool.js";
+import type { ServerSettings, ToolContext, ToolDefinition } from "./tools/define-tool.js";
 import { TOOLS } from "./tools/registry.js";
 import { outputSchemaOf, toolListing } from "./tools/tool-listing.js";
 import { toolError, toolRefusal, toolSuccess } from "./tools/tool-result.js";
@@ -17,6 +17,8 @@ export interface ServerOptions {
   api: UsersApi;
   logger?: Logger;
   tools?: readonly ToolDefinition[];
+  /** What auth_status reports about the upstream: its URL, whether it is the sandbox, how the server logs in. */
+  about?: { apiUrl: string; sandbox: boolean; authMode: string };
   /** A ready safety layer (the CLI shares one redactor with the client), or its configuration. */
   safety?: Safety | SafetyConfig;
 }
@@ -30,8 +32,15 @@ export function createMcpServer({
   logger = silentLogger,
   tools = TOOLS,
   safety = {},
+  about = { apiUrl: "(not given)", sandbox: false, authMode: "(not given)" },
 }: ServerOptions): McpServer {
   const layer = "gate" in safety ? safety : createSafety(safety, tools);
+  const settings: ServerSettings = {
+    ...about,
+    confirmMode: layer.gate.mode,
+    enabledTools: tools.filter((tool) => layer.selection.enabled.has(tool.name)).map((tool) => tool.name),
+    disabledTools: Object.fromEntries(layer.selection.disabled),
+  };
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION },
     { instructions: INSTRUCTIONS, jsonSchemaValidator: lazyJsonSchemaValidator },
@@ -55,7 +64,27 @@ export function createMcpServer({
               { relatedRequestId: extra.requestId, signal: extra.signal },
             ),
         };
-        return callTool(tool, args, { api, signal: extra.signal }, channel, layer, logger);
+        const progressToken = extra._meta?.progressToken;
+        const progress = async (done: number, total?: number, message?: string) => {
+          if (progressToken === undefined) return;
+          await extra.sendNotification({
+            method: "notifications/progress",
+            params: {
+              progressToken,
+              progress: done,
+              ...(total === undefined ? {} : { total }),
+              ...(message ? { message } : {}),
+            },
+          });
+        };
+        return callTool(
+          tool,
+          args,
+          { api, signal: extra.signal, progress, settings },
+          channel,
+          layer,
+          logger,
+        );
       },
     );
     if (!layer.selection.enabled.has(tool.name)) registered.disable();

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { findClientResponseSchema, generateClientSecretResponseSchema } from "../spec/api-client.js";
+import { listUserAuditResponseSchema, type UserAuditQuery } from "../spec/audits.js";
 import {
   type CredentialListQuery,
   findCredentialResponseSchema,
@@ -9,8 +10,11 @@ import {
   type CreateUserRequest,
   createUserResponseSchema,
   type EmailActionQuery,
+  findRoleResponseSchema,
   findUserResponseSchema,
+  listRoleResponseSchema,
   listUserResponseSchema,
+  type RoleListQuery,
   type UpdateUserRequest,
   type UserListQuery,
   updateUserResponseSchema,
@@ -59,6 +63,14 @@ export interface UsersApi {
     credentialId: number,
     options?: CallOptions,
   ): Result<typeof findCredentialResponseSchema>;
+  retrieveRoleList(query: RoleListQuery, options?: CallOptions): Result<typeof listRoleResponseSchema>;
+  retrieveRole(roleId: number, options?: CallOptions): Result<typeof findRoleResponseSchema>;
+  retrieveUserAudits(
+    query: UserAuditQuery,
+    options?: CallOptions,
+  ): Result<typeof listUserAuditResponseSchema>;
+  /** The caller's own userId: the `sub` claim of the access token (cntb reads it the same way). */
+  callerUserId(options?: CallOptions): Promise<string | undefined>;
 }
 
 /** UsersApi over HTTP: each method names its route and response schema; the pipeline does the rest. */
@@ -66,6 +78,24 @@ export function createHttpUsersApi(pipeline: RequestPipeline, tokens: TokenProvi
   const credentialPath = (userId: string, objectStorageId: string, credentialId: number) =>
     apiPath`/v1/users/${userId}/object-storages/${objectStorageId}/credentials/${credentialId}`;
   return {
+    retrieveRoleList: (query, { signal } = {}) =>
+      pipeline.send({ method: "GET", path: "/v1/roles", query, response: listRoleResponseSchema, signal }),
+    retrieveRole: (roleId, { signal } = {}) =>
+      pipeline.send({
+        method: "GET",
+        path: apiPath`/v1/roles/${roleId}`,
+        response: findRoleResponseSchema,
+        signal,
+      }),
+    retrieveUserAudits: (query, { signal } = {}) =>
+      pipeline.send({
+        method: "GET",
+        path: "/v1/users/audits",
+        query,
+        response: listUserAuditResponseSchema,
+        signal,
+      }),
+    callerUserId: async ({ signal } = {}) => subjectOf(await tokens.getToken(signal)),
     retrieveUserList: (query, { signal } = {}) =>
       pipeline.send({ method: "GET", path: "/v1/users", query, response: listUserResponseSchema, signal }),
     createUser: (body, { signal } = {}) =>
@@ -140,4 +170,19 @@ export function createHttpUsersApi(pipeline: RequestPipeline, tokens: TokenProvi
         signal,
       }),
   };
+}
+
+/** The `sub` claim of a JWT access token, read without verifying it (the API verifies it). */
+function subjectOf(token: string): string | undefined {
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
+    return typeof payload === "object" &&
+      payload !== null &&
+      "sub" in payload &&
+      typeof payload.sub === "string"
+      ? payload.sub
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

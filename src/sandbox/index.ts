@@ -14,6 +14,7 @@ import { apiClientRoutes } from "./routes/api-client.js";
 import { objectStorageCredentialRoutes } from "./routes/object-storage-credentials.js";
 import { roleRoutes } from "./routes/roles.js";
 import { answerTokenRequest, type TokenLifetimes } from "./routes/token-endpoint.js";
+import { userAuditRoutes } from "./routes/user-audits.js";
 import { userEmailRoutes } from "./routes/user-emails.js";
 import { userRoutes } from "./routes/users.js";
 import { DEFAULT_SEED, seedState } from "./seed.js";
@@ -60,6 +61,7 @@ const ALL_ROUTES: Route[] = [
   ...apiClientRoutes,
   ...objectStorageCredentialRoutes,
   ...roleRoutes,
+  ...userAuditRoutes,
 ];
 const MAX_LOGGED_REQUESTS = 10_000;
 
@@ -144,7 +146,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const { route, params } = match;
     return withFaults(`${route.method} ${route.pattern}`, async () => {
       const query = parseQuery(url.searchParams, route.query ?? NO_QUERY);
-      return route.handle({ params, query, rawQuery: url.searchParams, body, state, caller, now });
+      return route.handle({
+        params,
+        query,
+        rawQuery: url.searchParams,
+        body,
+        state,
+        caller,
+        requestId: entry.requestId ?? "",
+        traceId: entry.traceId ?? "",
+        now,
+      });
     });
   }
 

@@ -13,6 +13,9 @@ export interface RouteContext<Q = Record<string, unknown>> {
   body: unknown;
   state: SandboxState;
   caller: TokenClaims;
+  /** The request's x-request-id and x-trace-id, for the audit trail. */
+  requestId: string;
+  traceId: string;
   now: () => number;
 }
 

@@ -1,5 +1,6 @@
 import type { PasswordGrantCredentials } from "../client/credentials.js";
 import type { ApiClient } from "../spec/api-client.js";
+import type { UserAudit } from "../spec/audits.js";
 import type { Credential } from "../spec/object-storage-credentials.js";
 import type { Role, User } from "../spec/users.js";
 import type { SeededRandom } from "./random.js";
@@ -29,6 +30,7 @@ export interface SentEmail {
 }
 
 const MAX_OUTBOX = 1_000;
+const MAX_AUDITS = 10_000;
 const MAX_ISSUED_SECRETS = 100_000;
 
 /** What the sandbox knows: one tenant's users, roles, object storages, S3 credentials and API client. */
@@ -42,6 +44,9 @@ export class SandboxState {
   apiClient: Omit<ApiClient, keyof Tenant>;
   /** The API user's login (the owner's e-mail) and API password, for the token endpoint. */
   apiLogin: Pick<PasswordGrantCredentials, "username" | "password">;
+  /** The users' change history, oldest first (the last MAX_AUDITS). */
+  readonly audits: UserAudit[] = [];
+  private nextAuditId = 1;
   /** Every secret the sandbox handed out (passwords, client secrets, S3 keys, tokens), for leak scans in tests. */
   readonly issuedSecrets = new Set<string>();
   private nextCredentialId = 1001;
@@ -130,6 +135,31 @@ export class SandboxState {
   recordEmail(email: SentEmail): void {
     this.outbox.push(email);
     if (this.outbox.length > MAX_OUTBOX) this.outbox.splice(0, this.outbox.length - MAX_OUTBOX);
+  }
+
+  /** Records a change to a user, made by `caller` (a userId) with the given request and trace ids. */
+  recordAudit(entry: {
+    action: UserAudit["action"];
+    userId: string;
+    caller: string;
+    requestId: string;
+    traceId: string;
+    at: number;
+    changes?: Record<string, unknown>;
+  }): void {
+    this.audits.push({
+      ...this.tenant,
+      id: this.nextAuditId++,
+      action: entry.action,
+      timestamp: new Date(entry.at).toISOString(),
+      changedBy: entry.caller,
+      username: this.users.get(entry.caller)?.email ?? entry.caller,
+      requestId: entry.requestId,
+      traceId: entry.traceId,
+      userId: entry.userId,
+      ...(entry.changes ? { changes: entry.changes } : {}),
+    });
+    if (this.audits.length > MAX_AUDITS) this.audits.splice(0, this.audits.length - MAX_AUDITS);
   }
 
   deleteUser(userId: string): void {

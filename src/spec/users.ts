@@ -64,6 +64,7 @@ export const createUserResponseSchema = dataEnvelope(
 );
 export const updateUserResponseSchema = linksOnlyEnvelope;
 export const listRoleResponseSchema = listEnvelope(roleSchema);
+export const findRoleResponseSchema = dataEnvelope(roleSchema);
 
 /** Query of GET /v1/users: `email` is a substring match. */
 export const userListQuerySchema = pagingQuerySchema.extend({
@@ -77,10 +78,11 @@ export type UserListQuery = z.infer<typeof userListQuerySchema>;
 export const emailActionQuerySchema = z.object({ redirectUrl: z.string().optional() });
 export type EmailActionQuery = z.infer<typeof emailActionQuerySchema>;
 
-/** Query of GET /v1/roles. */
+/** Query of GET /v1/roles: `name` is a substring, `type` is default or custom. */
 export const roleListQuerySchema = pagingQuerySchema.extend({
   name: z.string().optional(),
   apiName: z.string().optional(),
   tagName: z.string().optional(),
   type: z.string().optional(),
 });
+export type RoleListQuery = z.infer<typeof roleListQuerySchema>;

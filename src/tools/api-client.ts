@@ -12,8 +12,7 @@ async function liveClient({ api, signal }: ToolContext) {
 
 export const retrieveUserClient = defineTool({
   name: "retrieve_user_client",
-  description:
-    "Get the API client (OAuth2 clientId and secret) of the calling API user. The secret is masked unless reveal=true.",
+  description: "Get the API client (OAuth2 clientId and secret); the secret is masked unless reveal=true.",
   input: z.strictObject({ reveal, confirmationToken }),
   output: z.object({ client: apiClientOutput, requestId: z.string() }),
   annotations: { title: "Get API client", ...READ },
@@ -41,7 +40,7 @@ export const retrieveUserClient = defineTool({
 export const generateClientSecret = defineTool({
   name: "generate_client_secret",
   description:
-    "Rotate the API client's secret; asks the user first. The old secret stops working for new logins at once: every script and tool using it (cntb, Terraform, other servers) needs the new one. This server switches by itself until restarted; update CONTABO_CLIENT_SECRET.",
+    "Rotate the API client's secret; asks the user first. The old one stops working at once for every tool using it (cntb, Terraform). This server switches by itself until restarted.",
   input: z.strictObject({ reveal, confirmationToken }),
   output: z.object({ client: clientSecretOutput, effect: z.string(), requestId: z.string() }),
   annotations: { title: "Rotate API client secret", ...DESTRUCTIVE_WRITE },

@@ -7,6 +7,20 @@ export interface ToolContext {
   api: UsersApi;
   /** Aborted when the MCP client cancels the call: pass it on to the API call. */
   signal: AbortSignal;
+  /** Sends a progress notification when the client asked for them (a progressToken); otherwise does nothing. */
+  progress(done: number, total?: number, message?: string): Promise<void>;
+  /** How this server is set up, for auth_status. */
+  settings: ServerSettings;
+}
+
+export interface ServerSettings {
+  apiUrl: string;
+  sandbox: boolean;
+  authMode: string;
+  confirmMode: string;
+  enabledTools: string[];
+  /** Tool name to why it is off (read-only mode, not in --tools). */
+  disabledTools: Record<string, string>;
 }
 
 /** The MCP annotations, every one of them required: each tool states each hint on purpose. */

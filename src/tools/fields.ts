@@ -20,7 +20,7 @@ export const credentialId = z
   .max(Number.MAX_SAFE_INTEGER)
   .describe("From list_object_storage_credentials.");
 
-export const page = z.int().min(1).max(1_000_000).optional().describe("Default 1.");
+export const page = z.int().min(1).max(1_000_000).optional();
 export const size = z.int().min(1).max(100).optional().describe("Default 10.");
 export const orderBy = (fields: string) =>
   z
@@ -31,7 +31,7 @@ export const orderBy = (fields: string) =>
     )
     .max(5)
     .optional()
-    .describe(`field:asc or field:desc; fields: ${fields}.`);
+    .describe(`Fields: ${fields}.`);
 
 /**
  * The user fields of create_user and update_user: the spec's CreateUserRequest, with a real e-mail
@@ -44,10 +44,10 @@ export const userFields = z.strictObject({
     .max(255)
     .describe("Unique in the account."),
   roles: z
-    .array(z.int().min(1).max(Number.MAX_SAFE_INTEGER))
+    .array(z.union([z.int().min(1).max(Number.MAX_SAFE_INTEGER), z.string().min(1).max(255)]))
     .max(100)
     .optional()
-    .describe("Role ids; on update they replace all roles."),
+    .describe("Role ids or names; on update they replace all roles."),
 });
 export const redirectUrl = z
   .url({ protocol: /^https?$/, error: "redirectUrl must be an http(s) URL" })
@@ -59,7 +59,6 @@ export const reveal = z.boolean().optional().describe("Show the secret in full (
 
 export const confirmationToken = z
   .string()
-  .min(1)
   .max(1000)
   .optional()
   .describe("From a confirmationRequired answer, once the user agreed; same arguments.");

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { fingerprint } from "../safety/fingerprint.js";
-import { paginationSchema } from "../spec/envelopes.js";
 import type { Credential } from "../spec/object-storage-credentials.js";
 import { DESTRUCTIVE_WRITE, defineTool, READ } from "./define-tool.js";
 import {
@@ -15,7 +14,7 @@ import {
   size,
   userId,
 } from "./fields.js";
-import { credentialOutput, credentialResult } from "./outputs.js";
+import { credentialOutput, credentialResult, paginationOutput } from "./outputs.js";
 import { credentialPreview, liveUser, userLabel } from "./previews.js";
 
 const shown = (credential: Credential, revealed: boolean | undefined) =>
@@ -24,7 +23,7 @@ const shown = (credential: Credential, revealed: boolean | undefined) =>
 export const listObjectStorageCredentials = defineTool({
   name: "list_object_storage_credentials",
   description:
-    "List a user's S3 credentials (one per object storage), with the ids for get and regenerate. Secret keys are masked unless reveal=true.",
+    "List a user's S3 credentials (one per object storage); secret keys masked unless reveal=true.",
   input: z.strictObject({
     userId,
     page,
@@ -38,7 +37,7 @@ export const listObjectStorageCredentials = defineTool({
   }),
   output: z.object({
     credentials: z.array(credentialOutput),
-    pagination: paginationSchema,
+    pagination: paginationOutput,
     requestId: z.string(),
   }),
   annotations: { title: "List object storage credentials", ...READ },
@@ -76,7 +75,7 @@ const credentialAddress = { userId, objectStorageId, credentialId, reveal, confi
 
 export const getObjectStorageCredentials = defineTool({
   name: "get_object_storage_credentials",
-  description: "Get one S3 credential of a user. The secret key is masked unless reveal=true.",
+  description: "Get one S3 credential; the secret key is masked unless reveal=true.",
   input: z.strictObject(credentialAddress),
   output: z.object({ credential: credentialOutput, requestId: z.string() }),
   annotations: { title: "Get object storage credential", ...READ },
@@ -97,8 +96,7 @@ export const getObjectStorageCredentials = defineTool({
 
 export const regenerateObjectStorageCredentials = defineTool({
   name: "regenerate_object_storage_credentials",
-  description:
-    "Replace a user's S3 keys with new ones; asks the user first. The old keys stop working at once for every S3 client using them.",
+  description: "Replace a user's S3 keys; asks the user first. The old keys stop working at once.",
   input: z.strictObject(credentialAddress),
   output: z.object({ credential: credentialOutput, effect: z.string(), requestId: z.string() }),
   annotations: { title: "Regenerate object storage credential", ...DESTRUCTIVE_WRITE },

@@ -43,3 +43,35 @@ export function credentialResult(
 ): z.input<typeof credentialOutput> {
   return { ...withoutTenant(credential), secretKey };
 }
+
+/** A user as a row: what most questions need, with role names instead of role objects. */
+export function compactUser(user: User): z.input<typeof listedUser> {
+  const { userId, email, firstName, lastName, enabled, totp, emailVerified, owner } = user;
+  return {
+    userId,
+    email,
+    firstName,
+    lastName,
+    enabled,
+    totp,
+    emailVerified,
+    owner,
+    roles: user.roles.map((r) => r.name),
+  };
+}
+
+/** A listed user: a compact row (roles as names) or, with detail=full, the whole record. */
+export const listedUser = z.looseObject({
+  userId: z.string(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  enabled: z.boolean(),
+  totp: z.boolean(),
+  emailVerified: z.boolean(),
+  owner: z.boolean(),
+  roles: z.array(z.union([z.string(), roleOutput])),
+});
+
+/** The page a list result is: page, size, totalElements, totalPages (numbers, as the API gives them). */
+export const paginationOutput = z.record(z.string(), z.number());

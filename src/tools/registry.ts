@@ -1,10 +1,13 @@
 import { generateClientSecret, retrieveUserClient } from "./api-client.js";
+import { authStatus } from "./auth-status.js";
 import type { ToolDefinition } from "./define-tool.js";
 import {
   getObjectStorageCredentials,
   listObjectStorageCredentials,
   regenerateObjectStorageCredentials,
 } from "./object-storage-credentials.js";
+import { retrieveRole, retrieveRoleList } from "./roles.js";
+import { retrieveUserAudits } from "./user-audits.js";
 import { resendEmailVerification, resetPassword } from "./user-emails.js";
 import { createUser, deleteUser, retrieveUser, retrieveUserList, updateUser } from "./users.js";
 
@@ -22,4 +25,8 @@ export const TOOLS: readonly ToolDefinition[] = [
   listObjectStorageCredentials,
   getObjectStorageCredentials,
   regenerateObjectStorageCredentials,
+  retrieveRoleList,
+  retrieveRole,
+  retrieveUserAudits,
+  authStatus,
 ];

@@ -5,13 +5,16 @@ import type { ToolDefinition } from "./define-tool.js";
 
 type JsonSchema = Record<string, unknown>;
 
+/** Formats that say all their regex would: uuid, email, date. */
+const FORMATS_WITH_PATTERNS = new Set(["uuid", "email", "date", "date-time"]);
 const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER]);
 
 /**
  * The `tools/list` result, made once per set of tools: every token of it is paid in every
  * conversation, so the JSON Schemas are generated from the zod schemas and then trimmed of what
  * tells a model nothing: `$schema` on each, regexes that repeat a `format` (uuid, email), bounds
- * that are just the safe-integer range, and, in output schemas, `additionalProperties: false`.
+ * that are just the safe-integer range, and, in output schemas, `additionalProperties: false` and
+ * `required`.
  */
 export function toolListing(tools: readonly ToolDefinition[]): Tool[] {
   const cached = cache.get(tools) ?? precomputedFor(tools);
@@ -77,7 +80,8 @@ function trimNode(node: unknown, io: "input" | "output"): unknown {
   const schema = node as JsonSchema;
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (key === "pattern" && (schema.format === "uuid" || schema.format === "email")) continue;
+    if (key === "pattern" && typeof schema.format === "string" && FORMATS_WITH_PATTERNS.has(schema.format))
+      continue;
     if (
       (key === "maximum" || key === "minimum") &&
       typeof value === "number" &&
@@ -87,6 +91,8 @@ function trimNode(node: unknown, io: "input" | "output"): unknown {
     if (key === "propertyNames" && isStringType(value)) continue;
     if (key === "additionalProperties" && isEmptyObject(value)) continue;
     if (key === "additionalProperties" && value === false && io === "output") continue;
+    // A result lists every field it has; "required" in an output schema would only repeat them.
+    if (key === "required" && io === "output") continue;
     out[key] = trimNode(value, io);
   }
   return out;

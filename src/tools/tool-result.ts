@@ -1,6 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ContaboError } from "../client/errors.js";
 import type { SecretRedactor } from "../safety/secrets.js";
+import { ToolArgumentError } from "./role-names.js";
 
 /** A successful call: the structured result, and the same JSON as text for clients that read only text. */
 export function toolSuccess(structured: Record<string, unknown>): CallToolResult {
@@ -19,12 +20,14 @@ export function toolError(toolName: string, error: unknown, redactor?: SecretRed
           ...(error.requestId ? [`Request id: ${error.requestId}`] : []),
           `What to do: ${error.hint}`,
         ]
-      : isAbort(error)
-        ? [`${toolName} was cancelled; the request to Contabo was aborted.`]
-        : [
-            `${toolName} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
-            "What to do: this is a bug in contabo-users-mcp; please report it with the server's log.",
-          ];
+      : error instanceof ToolArgumentError
+        ? [`${toolName} refused: ${error.message}`, "Nothing was changed."]
+        : isAbort(error)
+          ? [`${toolName} was cancelled; the request to Contabo was aborted.`]
+          : [
+              `${toolName} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+              "What to do: this is a bug in contabo-users-mcp; please report it with the server's log.",
+            ];
   const text = lines.join("\n");
   return { content: [{ type: "text", text: redactor ? redactor.text(text) : text }], isError: true };
 }

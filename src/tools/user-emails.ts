@@ -4,8 +4,7 @@ import { done, doneOutput, redirectUrl, userId } from "./fields.js";
 
 export const resetPassword = defineTool({
   name: "reset_password",
-  description:
-    "E-mail a user a link to set a new password; the current one works until they do. Each call sends an e-mail (rate-limited per user).",
+  description: "E-mail a user a link to set a new password (rate-limited per user).",
   input: z.strictObject({ userId, redirectUrl }),
   output: doneOutput,
   annotations: { title: "Send password reset e-mail", ...ADDITIVE_WRITE },
@@ -18,8 +17,7 @@ export const resetPassword = defineTool({
 
 export const resendEmailVerification = defineTool({
   name: "resend_email_verification",
-  description:
-    "E-mail a user whose emailVerified is false the verification link again. Each call sends an e-mail (rate-limited per user).",
+  description: "E-mail an unverified user the verification link again (rate-limited per user).",
   input: z.strictObject({ userId, redirectUrl }),
   output: doneOutput,
   annotations: { title: "Resend verification e-mail", ...ADDITIVE_WRITE },

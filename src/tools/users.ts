@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { fingerprint } from "../safety/fingerprint.js";
-import { paginationSchema } from "../spec/envelopes.js";
 import { ADDITIVE_WRITE, DESTRUCTIVE_IDEMPOTENT_WRITE, defineTool, READ } from "./define-tool.js";
 import {
   confirmationToken,
@@ -13,13 +12,14 @@ import {
   userFields,
   userId,
 } from "./fields.js";
-import { userOutput, userResult } from "./outputs.js";
+import { compactUser, listedUser, paginationOutput, userOutput, userResult } from "./outputs.js";
 import { liveUser, userDetails, userLabel } from "./previews.js";
+import { roleIdsFor } from "./role-names.js";
 
 export const retrieveUserList = defineTool({
   name: "retrieve_user_list",
   description:
-    "List the account's users, a page at a time, filtered by e-mail substring, enabled or owner. Start here to find a userId.",
+    "List users as compact rows (detail=full: whole records), one page or all=true. Start here to find a userId.",
   input: z.strictObject({
     page,
     size,
@@ -27,15 +27,42 @@ export const retrieveUserList = defineTool({
     email: z.string().min(1).max(255).optional().describe("Substring of the e-mail."),
     enabled: z.boolean().optional(),
     owner: z.boolean().optional(),
+    all: z.boolean().optional().describe("Follow every page (from page), up to limit users."),
+    limit: z.int().min(1).max(10_000).optional().describe("With all: at most this many users; default 1000."),
+    detail: z.enum(["compact", "full"]).optional(),
   }),
-  output: z.object({ users: z.array(userOutput), pagination: paginationSchema, requestId: z.string() }),
+  output: z.object({
+    users: z.array(listedUser),
+    pagination: paginationOutput,
+    truncated: z.boolean().optional(),
+    requestId: z.string(),
+  }),
   annotations: { title: "List users", ...READ },
-  run: async (args, { api, signal }) => {
-    const result = await api.retrieveUserList(args, { signal });
+  run: async ({ all, limit = 1_000, detail, ...query }, { api, signal, progress }) => {
+    const row = detail === "full" ? userResult : compactUser;
+    const first = await api.retrieveUserList(query, { signal });
+    const users = first.body.data.map(row);
+    let last = first;
+    if (all) {
+      const pages = Math.max(first.body._pagination.totalPages, 1);
+      for (let next = (query.page ?? 1) + 1; next <= pages && users.length < limit; next++) {
+        await progress(
+          users.length,
+          Math.min(first.body._pagination.totalElements, limit),
+          `${users.length} users read`,
+        );
+        last = await api.retrieveUserList({ ...query, page: next }, { signal });
+        users.push(...last.body.data.map(row));
+      }
+    }
+    // Stopped at the limit while more users remain: say so rather than pretend the list is complete.
+    const morePages = last.body._pagination.page < last.body._pagination.totalPages;
+    const truncated = all ? users.length > limit || morePages : undefined;
     return {
-      users: result.body.data.map(userResult),
-      pagination: result.body._pagination,
-      requestId: result.requestId,
+      users: users.slice(0, all ? limit : undefined),
+      pagination: last.body._pagination,
+      ...(truncated === undefined ? {} : { truncated }),
+      requestId: last.requestId,
     };
   },
 });
@@ -55,12 +82,12 @@ export const retrieveUser = defineTool({
 export const createUser = defineTool({
   name: "create_user",
   description:
-    "Create a user. Contabo e-mails them to verify the address and set a password. Access comes from role ids: without roles a user can do nothing.",
+    "Create a user; Contabo e-mails them to set a password. Access comes from roles: without any, a user can do nothing.",
   input: userFields,
   output: z.object({ userId: z.string(), requestId: z.string() }),
   annotations: { title: "Create user", ...ADDITIVE_WRITE },
-  run: async (args, { api, signal }) => {
-    const result = await api.createUser(args, { signal });
+  run: async ({ roles, ...args }, { api, signal }) => {
+    const result = await api.createUser({ ...args, roles: await roleIdsFor(roles, api, signal) }, { signal });
     return { userId: onlyItem(result, "created user").userId, requestId: result.requestId };
   },
 });
@@ -68,7 +95,7 @@ export const createUser = defineTool({
 export const updateUser = defineTool({
   name: "update_user",
   description:
-    "Change the given fields of a user. enabled=false locks them out at once (prefer it to deleting); roles replaces all roles; a new e-mail must be verified again. Disabling, roles, e-mail and turning 2FA off ask the user first.",
+    "Change the given fields of a user. enabled=false locks them out (prefer it to deleting); roles replaces all roles. Disabling, roles, e-mail and 2FA off ask the user first.",
   input: z
     .strictObject({ userId, ...userFields.partial().shape, confirmationToken })
     .refine(({ userId: _, confirmationToken: __, ...changes }) => Object.keys(changes).length > 0, {
@@ -110,7 +137,13 @@ export const updateUser = defineTool({
     },
   },
   run: async ({ userId, confirmationToken: _, ...changes }, { api, signal }) => {
-    const result = await api.updateUser(userId, changes, { signal });
+    const { roles, ...rest } = changes;
+    const roleIds = await roleIdsFor(roles, api, signal);
+    const result = await api.updateUser(
+      userId,
+      { ...rest, ...(roleIds ? { roles: roleIds } : {}) },
+      { signal },
+    );
     return { ok: true as const, userId, updated: Object.keys(changes), requestId: result.requestId };
   },
 });
@@ -118,7 +151,7 @@ export const updateUser = defineTool({
 export const deleteUser = defineTool({
   name: "delete_user",
   description:
-    "Delete a user for good, with their S3 credentials; asks the user first. To lock someone out for a while, use update_user with enabled=false. The owner cannot be deleted.",
+    "Delete a user for good, with their S3 credentials; asks the user first. To lock someone out for a while, set enabled=false.",
   input: z.strictObject({ userId, confirmationToken }),
   output: doneOutput,
   annotations: { title: "Delete user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },

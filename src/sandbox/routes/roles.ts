@@ -1,8 +1,9 @@
 import { roleListQuerySchema } from "../../spec/users.js";
+import { badRequest, notFound } from "../http-error.js";
 import { paginate } from "../pagination.js";
 import { type Route, route } from "../router.js";
 
-/** GET /v1/roles, so that role ids can be resolved (the role write operations are not simulated). */
+/** GET /v1/roles and /v1/roles/{roleId}, so that role ids can be resolved (the role writes are not simulated). */
 export const roleRoutes: Route[] = [
   route({
     method: "GET",
@@ -29,6 +30,20 @@ export const roleRoutes: Route[] = [
         rawQuery,
       );
       return { status: 200, body: { ...page, data: page.data.map((role) => state.toRole(role)) } };
+    },
+  }),
+  route({
+    method: "GET",
+    pattern: "/v1/roles/:roleId",
+    handle: ({ params, state }) => {
+      const id = params.roleId ?? "";
+      if (!/^\d{1,15}$/.test(id)) throw badRequest("roleId must be an integer number");
+      const role = state.roles.get(Number(id));
+      if (!role) throw notFound(`Entry Role not found by roleId ${id}`);
+      return {
+        status: 200,
+        body: { data: [state.toRole(role)], _links: { self: `/v1/roles/${role.roleId}` } },
+      };
     },
   }),
 ];

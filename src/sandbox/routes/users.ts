@@ -2,7 +2,7 @@ import { createUserRequestSchema, updateUserRequestSchema, userListQuerySchema }
 import { validateBody } from "../body.js";
 import { SandboxHttpError } from "../http-error.js";
 import { paginate } from "../pagination.js";
-import { type Route, route } from "../router.js";
+import { type Route, type RouteContext, route } from "../router.js";
 import type { StoredUser } from "../state.js";
 import { requireRoles, requireUniqueEmail, requireUser } from "./lookups.js";
 
@@ -20,6 +20,20 @@ const USER_SORT_FIELDS: Record<string, (user: StoredUser) => string | boolean> =
 };
 
 const userLinks = (user: StoredUser) => ({ self: `/v1/users/${user.userId}` });
+
+function auditContext({ caller, requestId, traceId, now }: RouteContext) {
+  return { caller: caller.sub, requestId, traceId, at: now() };
+}
+
+/** The fields that changed, each as {from, to}. */
+function changed(before: StoredUser, after: StoredUser): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const key of Object.keys(after) as Array<keyof StoredUser>) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+      changes[key] = { from: before[key], to: after[key] };
+  }
+  return changes;
+}
 
 /**
  * The spec requires non-empty names in UserResponse but lets a user be created without them:
@@ -52,7 +66,8 @@ export const userRoutes: Route[] = [
   route({
     method: "POST",
     pattern: "/v1/users",
-    handle: ({ body, state }) => {
+    handle: (context) => {
+      const { body, state } = context;
       const request = validateBody(body, createUserRequestSchema);
       requireUniqueEmail(state, request.email);
       const defaults = namesFromEmail(request.email);
@@ -70,6 +85,13 @@ export const userRoutes: Route[] = [
       };
       state.users.set(user.userId, user);
       state.addCredentialsFor(user.userId);
+      const { userId: _, ...created } = user;
+      state.recordAudit({
+        action: "CREATED",
+        userId: user.userId,
+        changes: created,
+        ...auditContext(context),
+      });
       return {
         status: 201,
         body: { data: [{ ...state.tenant, userId: user.userId }], _links: userLinks(user) },
@@ -87,7 +109,8 @@ export const userRoutes: Route[] = [
   route({
     method: "PATCH",
     pattern: "/v1/users/:userId",
-    handle: ({ params, body, state }) => {
+    handle: (context) => {
+      const { params, body, state } = context;
       const user = requireUser(state, params.userId);
       const request = validateBody(body, updateUserRequestSchema);
       if (user.owner && request.enabled === false) {
@@ -98,6 +121,7 @@ export const userRoutes: Route[] = [
         user.emailVerified = false;
       }
       const roleIds = requireRoles(state, request.roles);
+      const before = { ...user };
       Object.assign(user, {
         ...(request.firstName !== undefined && { firstName: request.firstName }),
         ...(request.lastName !== undefined && { lastName: request.lastName }),
@@ -107,16 +131,24 @@ export const userRoutes: Route[] = [
         ...(request.locale !== undefined && { locale: request.locale }),
         ...(roleIds !== undefined && { roleIds }),
       });
+      state.recordAudit({
+        action: "UPDATED",
+        userId: user.userId,
+        changes: changed(before, user),
+        ...auditContext(context),
+      });
       return { status: 200, body: { _links: userLinks(user) } };
     },
   }),
   route({
     method: "DELETE",
     pattern: "/v1/users/:userId",
-    handle: ({ params, state }) => {
+    handle: (context) => {
+      const { params, state } = context;
       const user = requireUser(state, params.userId);
       if (user.owner) throw new SandboxHttpError(403, "The account owner cannot be deleted");
       state.deleteUser(user.userId);
+      state.recordAudit({ action: "DELETED", userId: user.userId, ...auditContext(context) });
       return { status: 204 };
     },
   }),

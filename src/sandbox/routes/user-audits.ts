@@ -1,0 +1,44 @@
+import { userAuditQuerySchema } from "../../spec/audits.js";
+import { badRequest } from "../http-error.js";
+import { paginate } from "../pagination.js";
+import { type Route, route } from "../router.js";
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** GET /v1/users/audits: the trail the sandbox's own user operations leave. */
+export const userAuditRoutes: Route[] = [
+  route({
+    method: "GET",
+    pattern: "/v1/users/audits",
+    query: userAuditQuerySchema,
+    handle: ({ query, rawQuery, state }) => {
+      for (const [name, value] of [
+        ["startDate", query.startDate],
+        ["endDate", query.endDate],
+      ] as const) {
+        if (value !== undefined && !DATE.test(value)) throw badRequest(`${name} must be a date (YYYY-MM-DD)`);
+      }
+      const start = query.startDate;
+      const end = query.endDate;
+      const audits = state.audits.filter((audit) => {
+        const day = audit.timestamp.slice(0, 10);
+        return (
+          (query.userId === undefined || audit.userId === query.userId) &&
+          (query.requestId === undefined ||
+            audit.requestId.toLowerCase() === query.requestId.toLowerCase()) &&
+          (query.changedBy === undefined || audit.changedBy === query.changedBy) &&
+          (start === undefined || day >= start) &&
+          (end === undefined || day <= end)
+        );
+      });
+      const page = paginate(
+        audits,
+        query,
+        { id: (a) => a.id, timestamp: (a) => a.timestamp, action: (a) => a.action, userId: (a) => a.userId },
+        "/v1/users/audits",
+        rawQuery,
+      );
+      return { status: 200, body: page };
+    },
+  }),
+];

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { wholeNumber } from "./common.js";
+import { listEnvelope, pagingQuerySchema } from "./envelopes.js";
+
+export const AUDIT_ACTIONS = ["CREATED", "UPDATED", "DELETED"] as const;
+
+/** `UserAuditResponse`: one change to a user, who made it and with which request. */
+export const userAuditSchema = z.object({
+  id: wholeNumber,
+  action: z.enum(AUDIT_ACTIONS),
+  timestamp: z.string(),
+  tenantId: z.string(),
+  customerId: z.string(),
+  changedBy: z.string(),
+  username: z.string(),
+  requestId: z.string(),
+  traceId: z.string(),
+  userId: z.string(),
+  changes: z.record(z.string(), z.unknown()).optional(),
+});
+export type UserAudit = z.infer<typeof userAuditSchema>;
+
+export const listUserAuditResponseSchema = listEnvelope(userAuditSchema);
+
+/** Query of GET /v1/users/audits; dates are `format: date` (YYYY-MM-DD). */
+export const userAuditQuerySchema = pagingQuerySchema.extend({
+  userId: z.string().optional(),
+  requestId: z.string().optional(),
+  changedBy: z.string().optional(),
+  startDate: z.string().optional(),
+  endDate: z.string().optional(),
+});
+export type UserAuditQuery = z.infer<typeof userAuditQuerySchema>;

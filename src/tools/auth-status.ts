@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { ContaboError } from "../client/errors.js";
+import { defineTool, READ } from "./define-tool.js";
+import { liveUser } from "./previews.js";
+
+export const authStatus = defineTool({
+  name: "auth_status",
+  description:
+    "Whether this server can log in to Contabo and as whom, which tools are on (and why others are off), the confirmation mode. No secrets.",
+  input: z.strictObject({}),
+  output: z.object({
+    apiUrl: z.string(),
+    sandbox: z.boolean(),
+    authMode: z.string(),
+    loggedIn: z.boolean(),
+    problem: z.string().optional(),
+    caller: z
+      .object({ userId: z.string(), email: z.string(), name: z.string(), owner: z.boolean() })
+      .optional(),
+    confirmMode: z.string(),
+    enabledTools: z.array(z.string()),
+    disabledTools: z.record(z.string(), z.string()),
+  }),
+  annotations: { title: "Connection and settings", ...READ },
+  run: async (_args, { api, signal, settings }) => {
+    const base = {
+      apiUrl: settings.apiUrl,
+      sandbox: settings.sandbox,
+      authMode: settings.authMode,
+      confirmMode: settings.confirmMode,
+      enabledTools: settings.enabledTools,
+      disabledTools: settings.disabledTools,
+    };
+    try {
+      const userId = await api.callerUserId({ signal });
+      if (userId === undefined) return { ...base, loggedIn: true };
+      const user = await liveUser(api, userId, signal);
+      const name = `${user.firstName} ${user.lastName}`.trim();
+      return { ...base, loggedIn: true, caller: { userId, email: user.email, name, owner: user.owner } };
+    } catch (error) {
+      if (!(error instanceof ContaboError)) throw error;
+      return { ...base, loggedIn: false, problem: `${error.message} ${error.hint}` };
+    }
+  },
+});

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { defineTool, READ } from "./define-tool.js";
+import { onlyItem, orderBy, page, size } from "./fields.js";
+import { paginationOutput, roleOutput, withoutTenant } from "./outputs.js";
+
+export const retrieveRoleList = defineTool({
+  name: "retrieve_role_list",
+  description: "List roles (default and custom) with their permissions, to find the roles to give users.",
+  input: z.strictObject({
+    page,
+    size,
+    orderBy: orderBy("roleId, name, type"),
+    name: z.string().min(1).max(255).optional().describe("Substring of the name."),
+    apiName: z.string().min(1).max(255).optional().describe('Roles allowed on this API, e.g. "/v1/users".'),
+    tagName: z.string().min(1).max(255).optional(),
+    type: z.enum(["default", "custom"]).optional(),
+  }),
+  output: z.object({ roles: z.array(roleOutput), pagination: paginationOutput, requestId: z.string() }),
+  annotations: { title: "List roles", ...READ },
+  run: async (query, { api, signal }) => {
+    const result = await api.retrieveRoleList(query, { signal });
+    return {
+      roles: result.body.data.map(withoutTenant),
+      pagination: result.body._pagination,
+      requestId: result.requestId,
+    };
+  },
+});
+
+export const retrieveRole = defineTool({
+  name: "retrieve_role",
+  description: "Get one role with its permissions.",
+  input: z.strictObject({
+    roleId: z.int().min(1).max(Number.MAX_SAFE_INTEGER).describe("From retrieve_role_list."),
+  }),
+  output: z.object({ role: roleOutput, requestId: z.string() }),
+  annotations: { title: "Get role", ...READ },
+  run: async ({ roleId }, { api, signal }) => {
+    const result = await api.retrieveRole(roleId, { signal });
+    return { role: withoutTenant(onlyItem(result, "role")), requestId: result.requestId };
+  },
+});

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { AUDIT_ACTIONS } from "../spec/audits.js";
+import { defineTool, READ } from "./define-tool.js";
+import { orderBy, page, size, userId } from "./fields.js";
+import { paginationOutput, withoutTenant } from "./outputs.js";
+
+const date = z.iso.date({ error: "dates look like 2026-11-29" });
+
+export const retrieveUserAudits = defineTool({
+  name: "retrieve_user_audits",
+  description: "The history of changes to users: who created, changed or deleted whom, and when.",
+  input: z.strictObject({
+    page,
+    size,
+    orderBy: orderBy("timestamp, id, action, userId"),
+    userId: userId.optional().describe("Changes to this user."),
+    changedBy: userId.optional().describe("Changes made by this user."),
+    requestId: z.string().min(1).max(100).optional(),
+    startDate: date.optional(),
+    endDate: date.optional(),
+  }),
+  output: z.object({
+    audits: z.array(
+      z.looseObject({
+        id: z.number(),
+        action: z.enum(AUDIT_ACTIONS),
+        timestamp: z.string(),
+        userId: z.string(),
+        changedBy: z.string(),
+        username: z.string(),
+        requestId: z.string(),
+      }),
+    ),
+    pagination: paginationOutput,
+    requestId: z.string(),
+  }),
+  annotations: { title: "User change history", ...READ },
+  run: async (query, { api, signal }) => {
+    const result = await api.retrieveUserAudits(query, { signal });
+    return {
+      audits: result.body.data.map(withoutTenant),
+      pagination: result.body._pagination,
+      requestId: result.requestId,
+    };
+  },
+});
