@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { TOOLS } from "../../src/tools/registry.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -51,7 +52,7 @@ describe("the npm package", () => {
     await client.connect(transport);
     onTestFinished(() => client.close());
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(12);
+    expect(tools).toHaveLength(TOOLS.length);
     const result = await client.callTool({ name: "retrieve_user_list", arguments: { size: 1 } });
     expect(result.structuredContent).toMatchObject({ pagination: { totalElements: 25 } });
   }, 60_000);
@@ -94,14 +95,12 @@ describe("the MCP Bundle", () => {
     await client.connect(transport);
     onTestFinished(() => client.close());
     const { tools } = await client.listTools();
-    // read_only=true took effect: only the 5 read tools.
-    expect(tools.map((tool) => tool.name).sort()).toEqual([
-      "get_object_storage_credentials",
-      "list_object_storage_credentials",
-      "retrieve_user",
-      "retrieve_user_client",
-      "retrieve_user_list",
-    ]);
+    // read_only=true took effect: only the read tools.
+    expect(tools.map((tool) => tool.name).sort()).toEqual(
+      TOOLS.filter((tool) => tool.annotations.readOnlyHint)
+        .map((tool) => tool.name)
+        .sort(),
+    );
     const result = await client.callTool({ name: "retrieve_user_list", arguments: { size: 1 } });
     expect(result.structuredContent).toMatchObject({ pagination: { totalElements: 25 } });
   }, 60_000);

@@ -86,7 +86,7 @@ describe("the built CLI over stdio", () => {
     expect(existsSync(CLI), "run `npm run build` first (npm test does)").toBe(true);
   });
 
-  it("serves every one of the 12 tools against the embedded sandbox", async () => {
+  it("serves every tool against the embedded sandbox", async () => {
     const { client, stderr } = await connect(["--sandbox", "--email-limit", "2"]);
     expect(client.getServerVersion()?.name).toBe("contabo-users-mcp");
     const { tools } = await client.listTools();
@@ -133,6 +133,18 @@ describe("the built CLI over stdio", () => {
     await call("get_object_storage_credentials", address);
     await call("regenerate_object_storage_credentials", address);
     await call("retrieve_user_client");
+    const { roles } = (await call("retrieve_role_list", { name: "read" })) as {
+      roles: Array<{ roleId: number }>;
+    };
+    await call("retrieve_role", { roleId: roles[0]?.roleId });
+    expect(await call("retrieve_user_audits", { userId })).toMatchObject({
+      audits: [{ action: "CREATED" }, { action: "UPDATED" }],
+    });
+    expect(await call("auth_status")).toMatchObject({
+      loggedIn: true,
+      sandbox: true,
+      caller: { owner: true },
+    });
     await call("generate_client_secret");
     expect(await call("delete_user", { userId })).toMatchObject({ ok: true, userId });
     expect([...called].sort()).toEqual(tools.map((t) => t.name).sort());
@@ -180,7 +192,7 @@ describe("the built CLI over stdio", () => {
   it("without credentials, lists tools and explains what to set on each call", async () => {
     const { client, stderr } = await connect([]);
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(12);
+    expect(tools).toHaveLength(TOOLS.length);
     const result = (await client.callTool({ name: "retrieve_user_client", arguments: {} })) as CallToolResult;
     expect(result.isError).toBe(true);
     const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join("");
@@ -251,7 +263,7 @@ describe("the CLI over Streamable HTTP", () => {
     );
     const client = new Client({ name: "e2e-http", version: "1.0.0" });
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-    expect((await client.listTools()).tools).toHaveLength(12);
+    expect((await client.listTools()).tools).toHaveLength(TOOLS.length);
     await client.close();
     server.child.kill("SIGTERM");
     expect(await server.exit()).toBe(0);

@@ -5,9 +5,13 @@ import { callTool, callToolError, connectToSandbox } from "../helpers/mcp.js";
 import { apiRequests } from "../helpers/sandbox.js";
 
 const READ_TOOLS = [
+  "auth_status",
   "get_object_storage_credentials",
   "list_object_storage_credentials",
+  "retrieve_role",
+  "retrieve_role_list",
   "retrieve_user",
+  "retrieve_user_audits",
   "retrieve_user_client",
   "retrieve_user_list",
 ];
@@ -36,6 +40,7 @@ describe("read-only mode and --tools", () => {
     expect(tools.map((t) => t.name).sort()).toEqual([
       "delete_user",
       "retrieve_user",
+      "retrieve_user_audits",
       "retrieve_user_client",
       "retrieve_user_list",
     ]);

@@ -9,11 +9,12 @@ import { connectClient } from "../helpers/mcp.js";
 const unusedApi = {} as UsersApi;
 
 describe("the public tool surface", () => {
-  it("offers exactly the 12 Users API operations", async () => {
+  it("offers the 12 Users API operations, the role and audit reads, and auth_status", async () => {
     const client = await connectClient(unusedApi);
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
       [
+        "auth_status",
         "create_user",
         "delete_user",
         "generate_client_secret",
@@ -22,12 +23,21 @@ describe("the public tool surface", () => {
         "regenerate_object_storage_credentials",
         "resend_email_verification",
         "reset_password",
+        "retrieve_role",
+        "retrieve_role_list",
         "retrieve_user",
+        "retrieve_user_audits",
         "retrieve_user_client",
         "retrieve_user_list",
         "update_user",
       ].sort(),
     );
+  });
+
+  it("keeps tools/list, every token of which is paid in every conversation, under 5,000 tokens", async () => {
+    const client = await connectClient(unusedApi);
+    const bytes = Buffer.byteLength(JSON.stringify(await client.listTools()));
+    expect(bytes / 4).toBeLessThan(5_000);
   });
 
   it("annotates every tool deliberately", async () => {
@@ -40,6 +50,10 @@ describe("the public tool surface", () => {
       "retrieve_user_client",
       "list_object_storage_credentials",
       "get_object_storage_credentials",
+      "retrieve_role_list",
+      "retrieve_role",
+      "retrieve_user_audits",
+      "auth_status",
     ];
     const destructive = [
       "delete_user",

@@ -64,7 +64,7 @@ describe("Streamable HTTP transport", () => {
     const http = await serve(clientFor(sandbox).api);
     const client = await connect(http.url);
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(12);
+    expect(tools).toHaveLength(TOOLS.length);
     const user = [...sandbox.state.users.values()].find((u) => !u.owner);
     const asked = (await client.callTool({
       name: "delete_user",
@@ -166,7 +166,7 @@ describe("Streamable HTTP transport", () => {
     expect((await post(http.url, INITIALIZE, { authorization: "Bearer short" })).status).toBe(401);
     expect((await post(http.url, INITIALIZE, { authorization: `bearer ${TOKEN}` })).status).toBe(200);
     const client = await connect(http.url, TOKEN);
-    expect((await client.listTools()).tools).toHaveLength(12);
+    expect((await client.listTools()).tools).toHaveLength(TOOLS.length);
   });
 
   it("rejects foreign Host and Origin headers (DNS rebinding) and accepts loopback ones", async () => {
