@@ -1,0 +1,206 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { describe, expect, it } from "vitest";
+import { callTool, callToolError, connectClient, connectToSandbox, NO_CONFIRMATION } from "../helpers/mcp.js";
+import { apiRequests, clientFor, useSandbox } from "../helpers/sandbox.js";
+
+interface Row {
+  userId: string;
+  email: string;
+  roles: Array<string | { roleId: number; name: string }>;
+}
+
+describe("roles", () => {
+  it("retrieve_role_list filters by name, type and API; retrieve_role gets one with permissions", async () => {
+    const { client } = await connectToSandbox();
+    const custom = await callTool<{ roles: Array<{ name: string; type: string }> }>(
+      client,
+      "retrieve_role_list",
+      {
+        type: "custom",
+      },
+    );
+    expect(custom.roles.map((r) => r.name)).toEqual([
+      "infrastructure",
+      "dns-managers",
+      "object-storage-operators",
+    ]);
+    const dns = await callTool<{ roles: Array<{ roleId: number }> }>(client, "retrieve_role_list", {
+      apiName: "/v1/dns/zones",
+    });
+    const role = await callTool<{ role: { name: string; permissions: unknown[] } }>(client, "retrieve_role", {
+      roleId: dns.roles[0]?.roleId,
+    });
+    expect(role.role).toMatchObject({ name: "dns-managers", permissions: [{ apiName: "/v1/dns/zones" }] });
+    expect(role.role).not.toHaveProperty("tenantId");
+    expect(await callToolError(client, "retrieve_role", { roleId: 999 })).toContain(
+      "Entry Role not found by roleId 999",
+    );
+  });
+
+  it("create_user and update_user take role names (any case) as well as ids", async () => {
+    const { client, sandbox } = await connectToSandbox(NO_CONFIRMATION);
+    const created = await callTool<{ userId: string }>(client, "create_user", {
+      email: "named.roles@example.com",
+      enabled: true,
+      totp: false,
+      locale: "en",
+      roles: ["read only", 101],
+    });
+    expect(sandbox.state.users.get(created.userId)?.roleIds).toEqual([3, 101]);
+    await callTool(client, "update_user", { userId: created.userId, roles: ["Billing", "DNS-MANAGERS"] });
+    expect(sandbox.state.users.get(created.userId)?.roleIds).toEqual([2, 102]);
+  });
+
+  it("refuses an unknown role name, listing the valid ones, and changes nothing", async () => {
+    const { client, sandbox } = await connectToSandbox(NO_CONFIRMATION);
+    const text = await callToolError(client, "create_user", {
+      email: "nobody@example.com",
+      enabled: true,
+      totp: false,
+      locale: "en",
+      roles: ["Superuser"],
+    });
+    expect(text).toContain(
+      'create_user refused: no role is named "Superuser". Roles: Administrator (1), Billing (2), Read only (3)',
+    );
+    expect(text).toContain("Nothing was changed.");
+    expect(apiRequests(sandbox).filter((r) => r.method !== "GET")).toEqual([]);
+  });
+});
+
+describe("retrieve_user_list rows, detail and all pages", () => {
+  it("answers compact rows by default, whole records with detail=full", async () => {
+    const { client } = await connectToSandbox();
+    const compact = await callTool<{ users: Row[] }>(client, "retrieve_user_list", { size: 3 });
+    expect(Object.keys(compact.users[0] ?? {}).sort()).toEqual(
+      [
+        "userId",
+        "email",
+        "firstName",
+        "lastName",
+        "enabled",
+        "totp",
+        "emailVerified",
+        "owner",
+        "roles",
+      ].sort(),
+    );
+    expect(compact.users.flatMap((u) => u.roles).every((role) => typeof role === "string")).toBe(true);
+    const full = await callTool<{ users: Array<Row & { locale: string }> }>(client, "retrieve_user_list", {
+      size: 3,
+      detail: "full",
+    });
+    expect(full.users[0]?.locale).toBeDefined();
+    expect(full.users.flatMap((u) => u.roles).every((role) => typeof role === "object")).toBe(true);
+  });
+
+  it("all=true follows every page, with progress notifications, and says when it stopped at the limit", async () => {
+    const { client, sandbox } = await connectToSandbox({ sandbox: { userCount: 95 } });
+    const progress: Array<{ progress: number; total?: number }> = [];
+    const everyone = (await client.callTool(
+      { name: "retrieve_user_list", arguments: { all: true, size: 20 } },
+      undefined,
+      { onprogress: (p) => progress.push(p) },
+    )) as CallToolResult;
+    const users = (everyone.structuredContent as { users: Row[]; truncated: boolean }).users;
+    expect(users).toHaveLength(95);
+    expect(new Set(users.map((u) => u.userId)).size).toBe(95);
+    expect((everyone.structuredContent as { truncated: boolean }).truncated).toBe(false);
+    expect(apiRequests(sandbox).filter((r) => r.path === "/v1/users")).toHaveLength(5);
+    expect(progress.map((p) => p.progress)).toEqual([20, 40, 60, 80]);
+    expect(progress.every((p) => p.total === 95)).toBe(true);
+
+    const capped = await callTool<{ users: Row[]; truncated: boolean }>(client, "retrieve_user_list", {
+      all: true,
+      size: 20,
+      limit: 50,
+    });
+    expect(capped.users).toHaveLength(50);
+    expect(capped.truncated).toBe(true);
+  });
+});
+
+describe("retrieve_user_audits", () => {
+  it("shows who created, changed and deleted whom, with the request ids of those calls", async () => {
+    const { client, sandbox } = await connectToSandbox(NO_CONFIRMATION);
+    const created = await callTool<{ userId: string; requestId: string }>(client, "create_user", {
+      email: "audited@example.com",
+      enabled: true,
+      totp: false,
+      locale: "en",
+    });
+    const updated = await callTool<{ requestId: string }>(client, "update_user", {
+      userId: created.userId,
+      firstName: "Audit",
+    });
+    await callTool(client, "delete_user", { userId: created.userId });
+    const trail = await callTool<{
+      audits: Array<{
+        action: string;
+        requestId: string;
+        changedBy: string;
+        username: string;
+        changes?: Record<string, unknown>;
+      }>;
+    }>(client, "retrieve_user_audits", { userId: created.userId });
+    const owner = [...sandbox.state.users.values()].find((u) => u.owner);
+    expect(trail.audits.map((a) => a.action)).toEqual(["CREATED", "UPDATED", "DELETED"]);
+    expect(trail.audits[0]?.requestId).toBe(created.requestId);
+    expect(trail.audits[1]).toMatchObject({
+      requestId: updated.requestId,
+      changes: { firstName: { to: "Audit" } },
+    });
+    expect(trail.audits.every((a) => a.changedBy === owner?.userId && a.username === owner?.email)).toBe(
+      true,
+    );
+
+    const byRequest = await callTool<{ audits: unknown[] }>(client, "retrieve_user_audits", {
+      requestId: updated.requestId,
+    });
+    expect(byRequest.audits).toHaveLength(1);
+    const today = new Date().toISOString().slice(0, 10);
+    const inFuture = await callTool<{ audits: unknown[] }>(client, "retrieve_user_audits", {
+      startDate: "2099-01-01",
+    });
+    expect(inFuture.audits).toEqual([]);
+    const upToToday = await callTool<{ audits: unknown[] }>(client, "retrieve_user_audits", {
+      endDate: today,
+    });
+    expect(upToToday.audits).toHaveLength(3);
+    expect(await callToolError(client, "retrieve_user_audits", { startDate: "29.11.2026" })).toContain(
+      "at startDate",
+    );
+  });
+});
+
+describe("auth_status", () => {
+  it("reports the API, the login, the caller, the tools and the confirmation mode, without secrets", async () => {
+    const sandbox = await useSandbox();
+    const contabo = clientFor(sandbox);
+    const client = await connectClient(contabo.api, {
+      safety: { readOnly: true, confirmMode: "token" },
+    });
+    const status = await callTool<Record<string, unknown>>(client, "auth_status");
+    expect(status).toMatchObject({
+      loggedIn: true,
+      caller: { email: "anna.schmidt@example.com", name: "Anna Schmidt", owner: true },
+      confirmMode: "token",
+      disabledTools: { delete_user: "read-only mode (--read-only)" },
+    });
+    expect(status.enabledTools).toContain("auth_status");
+    const text = JSON.stringify(status);
+    for (const secret of [sandbox.login().clientSecret, sandbox.login().password])
+      expect(text).not.toContain(secret);
+  });
+
+  it("reports a login that fails as loggedIn: false with what to do", async () => {
+    const sandbox = await useSandbox();
+    const client = await connectClient(
+      clientFor(sandbox, { credentials: { ...sandbox.login(), password: "wrong" } }).api,
+    );
+    const status = await callTool<{ loggedIn: boolean; problem: string }>(client, "auth_status");
+    expect(status.loggedIn).toBe(false);
+    expect(status.problem).toContain("Contabo refused the API user or password");
+    expect(status.problem).not.toContain("wrong");
+  });
+});
