@@ -1,12 +1,13 @@
-// Regenerates what is made from the tool registry (run by `npm run docs`): the README's tool table
-// and the tools and version of the MCP Bundle manifest.
+// Regenerates what is made from the registries (run by `npm run docs`): the README's tool, resource
+// and prompt tables, and the tools and version of the MCP Bundle manifest.
 import { readFileSync, writeFileSync } from "node:fs";
 import { withManifestTools } from "../dist/docs/manifest.js";
+import { withResourcesAndPrompts } from "../dist/docs/resources-prompts-table.js";
 import { withToolTable } from "../dist/docs/tool-table.js";
 import { TOOLS } from "../dist/tools/registry.js";
 
 for (const [file, update] of [
-  ["README.md", (text) => withToolTable(text, TOOLS)],
+  ["README.md", (text) => withResourcesAndPrompts(withToolTable(text, TOOLS))],
   ["manifest.json", (text) => withManifestTools(text, TOOLS)],
 ]) {
   const path = new URL(`../${file}`, import.meta.url);

@@ -4,6 +4,9 @@ import { ContaboError, ContaboNetworkError } from "./client/errors.js";
 import type { UsersApi } from "./client/users-api.js";
 import { lazyJsonSchemaValidator } from "./elicitation-validator.js";
 import { type Logger, silentLogger } from "./log.js";
+import { withMcpLogging } from "./mcp-logging.js";
+import { registerPrompts } from "./prompts/index.js";
+import { registerResources } from "./resources/index.js";
 import { auditTarget } from "./safety/audit.js";
 import type { Decision, ElicitationChannel } from "./safety/confirmation.js";
 import { createSafety, type Safety, type SafetyConfig } from "./safety/index.js";
@@ -43,8 +46,13 @@ export function createMcpServer({
   };
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION },
-    { instructions: INSTRUCTIONS, jsonSchemaValidator: lazyJsonSchemaValidator },
+    {
+      instructions: INSTRUCTIONS,
+      jsonSchemaValidator: lazyJsonSchemaValidator,
+      capabilities: { logging: {} },
+    },
   );
+  const log = withMcpLogging(server, logger, layer.redactor);
   for (const tool of tools) {
     const registered = server.registerTool(
       tool.name,
@@ -77,18 +85,13 @@ export function createMcpServer({
             },
           });
         };
-        return callTool(
-          tool,
-          args,
-          { api, signal: extra.signal, progress, settings },
-          channel,
-          layer,
-          logger,
-        );
+        return callTool(tool, args, { api, signal: extra.signal, progress, settings }, channel, layer, log);
       },
     );
     if (!layer.selection.enabled.has(tool.name)) registered.disable();
   }
+  registerResources(server, api);
+  registerPrompts(server);
   // The SDK would convert every schema on every tools/list; this listing is made once, and trimmed.
   const listed = toolListing(tools).filter((tool) => layer.selection.enabled.has(tool.name));
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));

@@ -23,12 +23,17 @@ export function renderToolTable(tools: readonly ToolDefinition[]): string {
   ].join("\n");
 }
 
-/** Replaces the generated block of a README text. */
+/** Replaces the generated tool table of a README text. */
 export function withToolTable(readme: string, tools: readonly ToolDefinition[]): string {
-  const start = readme.indexOf(TOOL_TABLE_START);
-  const end = readme.indexOf(TOOL_TABLE_END);
-  if (start < 0 || end < start) throw new Error("README has no tool table markers");
-  return readme.slice(0, start) + renderToolTable(tools) + readme.slice(end + TOOL_TABLE_END.length);
+  return replaceBlock(readme, TOOL_TABLE_START, TOOL_TABLE_END, renderToolTable(tools));
+}
+
+/** Replaces the text between two markers (both included) with `block`, which starts and ends with them. */
+export function replaceBlock(text: string, start: string, end: string, block: string): string {
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`no ${start} … ${end} block`);
+  return text.slice(0, from) + block + text.slice(to + end.length);
 }
 
 export function firstSentence(text: string): string {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { UsersApi } from "../../src/client/users-api.js";
 import { withManifestTools } from "../../src/docs/manifest.js";
+import { withResourcesAndPrompts } from "../../src/docs/resources-prompts-table.js";
 import { renderToolTable, withToolTable } from "../../src/docs/tool-table.js";
 import { TOOLS } from "../../src/tools/registry.js";
 import { connectClient } from "../helpers/mcp.js";
@@ -92,5 +93,6 @@ describe("the public tool surface", () => {
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
     expect(readme).toContain(renderToolTable(TOOLS));
     expect(withToolTable(readme, TOOLS)).toBe(readme);
+    expect(withResourcesAndPrompts(readme)).toBe(readme);
   });
 });
