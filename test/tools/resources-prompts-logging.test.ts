@@ -32,7 +32,7 @@ describe("resources", () => {
     const user = [...sandbox.state.users.values()][3];
     const read = await client.readResource({ uri: `contabo://users/${user?.userId}` });
     expect(read.contents[0]).toMatchObject({ mimeType: "application/json" });
-    expect(JSON.parse(String(read.contents[0]?.text))).toMatchObject({
+    expect(JSON.parse(textOfResource(read.contents[0]))).toMatchObject({
       userId: user?.userId,
       email: user?.email,
     });
