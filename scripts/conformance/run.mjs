@@ -5,7 +5,16 @@ import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const SCENARIOS = ["server-initialize", "ping", "tools-list", "tools-call-error", "dns-rebinding-protection"];
+const SCENARIOS = [
+  "server-initialize",
+  "ping",
+  "tools-list",
+  "tools-call-error",
+  "resources-list",
+  "prompts-list",
+  "logging-set-level",
+  "dns-rebinding-protection",
+];
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const suite = fileURLToPath(
   new URL("../../node_modules/@modelcontextprotocol/conformance/dist/index.js", import.meta.url),
