@@ -61,6 +61,7 @@ process.stdout.write(
   `Connected to ${SERVER_NAME} (sandbox). ${tools.length} tools: ${tools.map((t) => t.name).join(", ")}\n`,
 );
 
+await call("auth_status");
 const disabled = await call("retrieve_user_list", { enabled: false, size: 5 });
 process.stdout.write(`  → ${field<number>(disabled, "pagination", "totalElements")} disabled users\n`);
 
@@ -71,12 +72,13 @@ const created = await call("create_user", {
   enabled: true,
   totp: true,
   locale: "en",
-  roles: [3],
+  roles: ["Read only"],
 });
 const userId = field<string>(created, "userId");
 await call("retrieve_user", { userId });
 await call("retrieve_user", { userId: "../client/secret" });
-await call("update_user", { userId, roles: [3, 101], locale: "de" });
+await call("update_user", { userId, roles: ["Read only", "infrastructure"], locale: "de" });
+await call("retrieve_user_audits", { userId });
 await call("resend_email_verification", { userId, redirectUrl: "https://example.com/welcome" });
 const credentials = await call("list_object_storage_credentials", { userId });
 const first = field<{ objectStorageId: string; credentialId: number }>(credentials, "credentials", 0);

@@ -114,6 +114,8 @@ export const updateUser = defineTool({
     when: (args) =>
       args.enabled === false || args.roles !== undefined || args.email !== undefined || args.totp === false,
     preview: async ({ userId, enabled, roles, email, totp }, { api, signal }) => {
+      // Unknown role names fail here, before anyone is asked to confirm an impossible change.
+      await roleIdsFor(roles, api, signal);
       const user = await liveUser(api, userId, signal);
       const effects = [
         ...(enabled === false ? ["disable them: they can no longer log in"] : []),
@@ -126,7 +128,7 @@ export const updateUser = defineTool({
           : [
               roles.length === 0
                 ? "remove all their roles"
-                : `replace their roles (${user.roles.map((r) => r.name).join(", ") || "none"}) with role ids ${roles.join(", ")}`,
+                : `replace their roles (${user.roles.map((r) => r.name).join(", ") || "none"}) with ${roles.join(", ")}`,
             ]),
       ];
       return {
