@@ -149,6 +149,15 @@ describe("the built CLI over stdio", () => {
     expect(await call("delete_user", { userId })).toMatchObject({ ok: true, userId });
     expect([...called].sort()).toEqual(tools.map((t) => t.name).sort());
 
+    // Audit lines are written after each call answers: wait until all eleven have reached this process.
+    const auditLines = () =>
+      stderr
+        .join("")
+        .split("\n")
+        .filter((line) => line.includes('"audit":true')).length;
+    for (let waited = 0; auditLines() < 11 && waited < 3_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     // Logs and audit lines are JSON lines on stderr; stdout carried only MCP messages, or the client would have failed.
     const lines = stderr.join("").trim().split("\n");
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
