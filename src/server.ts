@@ -27,7 +27,7 @@ export interface ServerOptions {
 }
 
 const INSTRUCTIONS =
-  "Manage the users of a Contabo account: list, create, update, disable and delete users, send password-reset and verification e-mails, and manage the API client secret and users' S3 object-storage credentials. Find ids with retrieve_user_list and list_object_storage_credentials first. Destructive calls and revealing secrets need the user's confirmation: when a tool answers confirmationRequired, show the user its preview and call again with the confirmationToken only if they agree. Secrets are masked unless reveal=true. Every result carries the requestId of the Contabo request, for support.";
+  "Manage the users of a Contabo account: list, create, update, disable and delete users, send password-reset and verification e-mails, and manage the API client secret and users' S3 object-storage credentials. Find ids with retrieve_user_list and list_object_storage_credentials first; roles can be given by name (retrieve_role_list lists them), retrieve_user_audits shows who changed what, and auth_status says which account and settings are in use. Destructive calls and revealing secrets need the user's confirmation: when a tool answers confirmationRequired, show the user its preview and call again with the confirmationToken only if they agree. Secrets are masked unless reveal=true. Every result carries the requestId of the Contabo request, for support.";
 
 /** Builds the MCP server from the tool registry: one registration path for every tool. */
 export function createMcpServer({
@@ -90,7 +90,7 @@ export function createMcpServer({
     );
     if (!layer.selection.enabled.has(tool.name)) registered.disable();
   }
-  registerResources(server, api);
+  registerResources(server, api, layer.selection.enabled);
   registerPrompts(server);
   // The SDK would convert every schema on every tools/list; this listing is made once, and trimmed.
   const listed = toolListing(tools).filter((tool) => layer.selection.enabled.has(tool.name));

@@ -31,7 +31,7 @@ export interface CallOptions {
 type Result<S extends z.ZodType> = Promise<ApiResponse<z.output<S>>>;
 type NoContent = Promise<ApiResponse<undefined>>;
 
-/** The 12 operations of Contabo's Users API. Tools depend on this interface, not on HTTP. */
+/** The 12 operations of the Users API, plus roles, user audits and who is logged in. Tools depend on this interface, not on HTTP. */
 export interface UsersApi {
   retrieveUserList(query: UserListQuery, options?: CallOptions): Result<typeof listUserResponseSchema>;
   createUser(body: CreateUserRequest, options?: CallOptions): Result<typeof createUserResponseSchema>;

@@ -1,16 +1,24 @@
 import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ContaboApiError } from "../client/errors.js";
+import { readPages } from "../client/read-pages.js";
 import type { UsersApi } from "../client/users-api.js";
-import { onlyItem } from "../tools/fields.js";
+import { onlyItem, userId as userIdField } from "../tools/fields.js";
 import { userResult, withoutTenant } from "../tools/outputs.js";
 import { allRoles } from "../tools/role-names.js";
 
-/** What the server offers as resources, for the README table (src/docs) and registration below. */
+/**
+ * What the server offers as resources, for the README table (src/docs) and registration below.
+ * Each is served only when one of the tools in `readBy` is enabled: a resource reads what those
+ * tools read, so --read-only and --tools limit resources the same way.
+ */
 export const RESOURCES = [
   {
     name: "roles",
     uri: "contabo://roles",
     title: "Roles",
     description: "Every role of the account with its permissions, to attach to a conversation about access.",
+    readBy: ["retrieve_role_list"],
   },
   {
     name: "user",
@@ -18,65 +26,93 @@ export const RESOURCES = [
     title: "User",
     description:
       "One user's whole record (roles and permissions included). Listable, and userId completes from ids and e-mails.",
+    readBy: ["retrieve_user", "retrieve_user_list"],
   },
 ] as const;
 
 const JSON_TYPE = "application/json";
-/** Listing and completion read at most this many users. */
+/** The MCP error code for a resource that does not exist (the SDK has no name for it yet). */
+const RESOURCE_NOT_FOUND = -32002;
+/** Listing reads at most this many users; completion offers at most this many candidates. */
 const MAX_LISTED_USERS = 1_000;
+const MAX_COMPLETIONS = 100;
+const ID_PREFIX = /^[0-9a-f-]+$/;
 
-async function someUsers(api: UsersApi, signal?: AbortSignal) {
-  const users = [];
-  for (let page = 1; users.length < MAX_LISTED_USERS; page++) {
-    const result = await api.retrieveUserList({ page, size: 100 }, { signal });
-    users.push(...result.body.data);
-    if (page >= result.body._pagination.totalPages) break;
-  }
-  return users;
-}
-
-export function registerResources(server: McpServer, api: UsersApi): void {
+export function registerResources(server: McpServer, api: UsersApi, enabledTools: ReadonlySet<string>): void {
   const [roles, user] = RESOURCES;
-  server.registerResource(
-    roles.name,
-    roles.uri,
-    { title: roles.title, description: roles.description, mimeType: JSON_TYPE },
-    async (uri, extra) => ({
-      contents: [
-        {
-          uri: uri.href,
-          mimeType: JSON_TYPE,
-          text: JSON.stringify((await allRoles(api, extra.signal)).map(withoutTenant)),
-        },
-      ],
-    }),
-  );
+  const served = (resource: (typeof RESOURCES)[number]) =>
+    resource.readBy.some((tool) => enabledTools.has(tool));
+  if (served(roles)) {
+    server.registerResource(
+      roles.name,
+      roles.uri,
+      { title: roles.title, description: roles.description, mimeType: JSON_TYPE },
+      async (uri, extra) => ({
+        contents: [
+          {
+            uri: uri.href,
+            mimeType: JSON_TYPE,
+            text: JSON.stringify((await allRoles(api, extra.signal)).map(withoutTenant)),
+          },
+        ],
+      }),
+    );
+  }
+  if (!served(user)) return;
   server.registerResource(
     user.name,
     new ResourceTemplate(user.uri, {
-      list: async (extra) => ({
-        resources: (await someUsers(api, extra.signal)).map((u) => ({
-          uri: `contabo://users/${u.userId}`,
-          name: u.email,
-          title: `${u.firstName} ${u.lastName}`.trim() || u.email,
-          mimeType: JSON_TYPE,
-        })),
-      }),
+      list: async (extra) => {
+        const read = await readPages(
+          (page) => api.retrieveUserList({ page, size: 100 }, { signal: extra.signal }),
+          { max: MAX_LISTED_USERS },
+        );
+        return {
+          resources: read.items.map((u) => ({
+            uri: `contabo://users/${u.userId}`,
+            name: u.email,
+            title: `${u.firstName} ${u.lastName}`.trim() || u.email,
+            mimeType: JSON_TYPE,
+          })),
+        };
+      },
       complete: {
+        // The API filters by e-mail substring; an id prefix is matched against the first page as well.
         userId: async (value) => {
-          const needle = value.toLowerCase();
-          return (await someUsers(api))
-            .filter((u) => u.userId.startsWith(needle) || u.email.toLowerCase().includes(needle))
-            .slice(0, 100)
+          const typed = value.trim().toLowerCase();
+          const filters = typed === "" ? [{}] : [{ email: typed }, ...(ID_PREFIX.test(typed) ? [{}] : [])];
+          const pages = await Promise.all(
+            filters.map((filter) => api.retrieveUserList({ ...filter, size: 100 })),
+          );
+          const ids = pages
+            .flatMap((found) => found.body.data)
+            .filter((u) => u.userId.startsWith(typed) || u.email.toLowerCase().includes(typed))
             .map((u) => u.userId);
+          return [...new Set(ids)].slice(0, MAX_COMPLETIONS);
         },
       },
     }),
     { title: user.title, description: user.description, mimeType: JSON_TYPE },
     async (uri, variables, extra) => {
-      const userId = String(variables.userId ?? "");
-      const record = userResult(onlyItem(await api.retrieveUser(userId, { signal: extra.signal }), "user"));
-      return { contents: [{ uri: uri.href, mimeType: JSON_TYPE, text: JSON.stringify(record) }] };
+      const parsed = userIdField.safeParse(variables.userId);
+      if (!parsed.success) {
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          `${uri.href}: the userId must be a UUID (from retrieve_user_list).`,
+        );
+      }
+      try {
+        const found = await api.retrieveUser(parsed.data, { signal: extra.signal });
+        const record = userResult(onlyItem(found, "user"));
+        return { contents: [{ uri: uri.href, mimeType: JSON_TYPE, text: JSON.stringify(record) }] };
+      } catch (error) {
+        if (error instanceof ContaboApiError && error.status === 404) {
+          throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri.href} (no such user).`, {
+            uri: uri.href,
+          });
+        }
+        throw error;
+      }
     },
   );
 }

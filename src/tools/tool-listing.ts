@@ -54,7 +54,7 @@ const cache = new WeakMap<readonly ToolDefinition[], Tool[]>();
 
 /**
  * The shipped bundle carries the listing made at build time (scripts/bundle.mjs defines
- * __TOOL_LISTING_JSON__), so that a cold start does not generate 24 JSON Schemas. It is used only
+ * __TOOL_LISTING_JSON__), so that a cold start does not generate a JSON Schema per input and output. It is used only
  * for exactly the tools it was made from; a test compares it with the listing made at run time.
  */
 declare const __TOOL_LISTING_JSON__: string | undefined;

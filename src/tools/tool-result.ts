@@ -1,7 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ContaboError } from "../client/errors.js";
 import type { SecretRedactor } from "../safety/secrets.js";
-import { ToolArgumentError } from "./role-names.js";
+import { ToolArgumentError } from "./tool-argument-error.js";
 
 /** A successful call: the structured result, and the same JSON as text for clients that read only text. */
 export function toolSuccess(structured: Record<string, unknown>): CallToolResult {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { readPages } from "../client/read-pages.js";
 import { fingerprint } from "../safety/fingerprint.js";
 import { ADDITIVE_WRITE, DESTRUCTIVE_IDEMPOTENT_WRITE, defineTool, READ } from "./define-tool.js";
 import {
@@ -20,17 +21,27 @@ export const retrieveUserList = defineTool({
   name: "retrieve_user_list",
   description:
     "List users as compact rows (detail=full: whole records), one page or all=true. Start here to find a userId.",
-  input: z.strictObject({
-    page,
-    size,
-    orderBy: orderBy("email, firstName, lastName, enabled, totp, emailVerified, locale, owner"),
-    email: z.string().min(1).max(255).optional().describe("Substring of the e-mail."),
-    enabled: z.boolean().optional(),
-    owner: z.boolean().optional(),
-    all: z.boolean().optional().describe("Follow every page (from page), up to limit users."),
-    limit: z.int().min(1).max(10_000).optional().describe("With all: at most this many users; default 1000."),
-    detail: z.enum(["compact", "full"]).optional(),
-  }),
+  input: z
+    .strictObject({
+      page,
+      size,
+      orderBy: orderBy("email, firstName, lastName, enabled, totp, emailVerified, locale, owner"),
+      email: z.string().min(1).max(255).optional().describe("Substring of the e-mail."),
+      enabled: z.boolean().optional(),
+      owner: z.boolean().optional(),
+      all: z.boolean().optional().describe("Follow every page (from page), up to limit users."),
+      limit: z
+        .int()
+        .min(1)
+        .max(10_000)
+        .optional()
+        .describe("With all: at most this many users; default 1000."),
+      detail: z.enum(["compact", "full"]).optional(),
+    })
+    .refine(({ all, limit }) => limit === undefined || all === true, {
+      error: "limit applies only with all=true; for one page use size",
+      path: ["limit"],
+    }),
   output: z.object({
     users: z.array(listedUser),
     pagination: paginationOutput,
@@ -40,29 +51,28 @@ export const retrieveUserList = defineTool({
   annotations: { title: "List users", ...READ },
   run: async ({ all, limit = 1_000, detail, ...query }, { api, signal, progress }) => {
     const row = detail === "full" ? userResult : compactUser;
-    const first = await api.retrieveUserList(query, { signal });
-    const users = first.body.data.map(row);
-    let last = first;
-    if (all) {
-      const pages = Math.max(first.body._pagination.totalPages, 1);
-      for (let next = (query.page ?? 1) + 1; next <= pages && users.length < limit; next++) {
-        await progress(
-          users.length,
-          Math.min(first.body._pagination.totalElements, limit),
-          `${users.length} users read`,
-        );
-        last = await api.retrieveUserList({ ...query, page: next }, { signal });
-        users.push(...last.body.data.map(row));
-      }
+    if (!all) {
+      const result = await api.retrieveUserList(query, { signal });
+      return {
+        users: result.body.data.map(row),
+        pagination: result.body._pagination,
+        requestId: result.requestId,
+      };
     }
-    // Stopped at the limit while more users remain: say so rather than pretend the list is complete.
-    const morePages = last.body._pagination.page < last.body._pagination.totalPages;
-    const truncated = all ? users.length > limit || morePages : undefined;
+    // Whole lists come in pages of 100 unless a size is given: fewer round trips.
+    const pageQuery = { ...query, size: query.size ?? 100 };
+    const read = await readPages((page) => api.retrieveUserList({ ...pageQuery, page }, { signal }), {
+      from: query.page,
+      max: limit,
+      beforePage: (read, total) => progress(read, total, `${read} users read`),
+    });
+    await progress(read.items.length, read.items.length, `${read.items.length} users read`);
     return {
-      users: users.slice(0, all ? limit : undefined),
-      pagination: last.body._pagination,
-      ...(truncated === undefined ? {} : { truncated }),
-      requestId: last.requestId,
+      users: read.items.map(row),
+      pagination: read.last.body._pagination,
+      // Stopped at the limit while more users remain: say so rather than pretend the list is complete.
+      truncated: read.truncated,
+      requestId: read.last.requestId,
     };
   },
 });
@@ -115,7 +125,7 @@ export const updateUser = defineTool({
       args.enabled === false || args.roles !== undefined || args.email !== undefined || args.totp === false,
     preview: async ({ userId, enabled, roles, email, totp }, { api, signal }) => {
       // Unknown role names fail here, before anyone is asked to confirm an impossible change.
-      await roleIdsFor(roles, api, signal);
+      const roleIds = await roleIdsFor(roles, api, signal);
       const user = await liveUser(api, userId, signal);
       const effects = [
         ...(enabled === false ? ["disable them: they can no longer log in"] : []),
@@ -134,7 +144,8 @@ export const updateUser = defineTool({
       return {
         action: `Change the user ${userLabel(user)}: ${effects.join("; ")}.`,
         target: userDetails(user),
-        fingerprint: fingerprint(user),
+        // The resolved ids too: a role renamed between the question and the answer voids the token.
+        fingerprint: fingerprint({ user, roleIds }),
       };
     },
   },

@@ -12,7 +12,7 @@ import type { Logger } from "../../src/log.js";
 import type { Safety, SafetyConfig } from "../../src/safety/index.js";
 import { createSafety } from "../../src/safety/index.js";
 import type { SandboxOptions } from "../../src/sandbox/index.js";
-import { createMcpServer } from "../../src/server.js";
+import { createMcpServer, type ServerOptions } from "../../src/server.js";
 import { TOOLS } from "../../src/tools/registry.js";
 import { recordServerOutput, testLogger } from "./logs.js";
 import { clientFor, useSandbox } from "./sandbox.js";
@@ -22,13 +22,20 @@ export interface ConnectOptions {
   safety?: Safety | SafetyConfig;
   /** Declares elicitation and answers each request with this function. */
   elicit?: (request: ElicitRequest["params"]) => ElicitResult | Promise<ElicitResult>;
+  /** What auth_status reports about the upstream (the CLI passes the real values). */
+  about?: ServerOptions["about"];
 }
 
 /** The SDK's Client linked in memory to our server, which calls `api` (usually the sandbox over HTTP). */
 export async function connectClient(api: UsersApi, options: ConnectOptions = {}): Promise<Client> {
   const given = options.safety ?? {};
   const safety = "gate" in given ? given : createSafety({ auditSink: recordServerOutput, ...given }, TOOLS);
-  const server = createMcpServer({ api, logger: options.logger ?? testLogger(safety.redactor), safety });
+  const server = createMcpServer({
+    api,
+    logger: options.logger ?? testLogger(safety.redactor),
+    safety,
+    about: options.about,
+  });
   const client = new Client(
     { name: "test-client", version: "1.0.0" },
     { capabilities: options.elicit ? { elicitation: {} } : {} },

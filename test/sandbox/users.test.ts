@@ -184,6 +184,25 @@ describe("sandbox: users", () => {
     });
   });
 
+  it("checks a whole update before changing anything, and audits only real changes", async () => {
+    const { api, sandbox } = await setup();
+    const user = [...sandbox.state.users.values()].find((u) => !u.owner && u.emailVerified);
+    const before = structuredClone(user);
+    const audits = sandbox.state.audits.length;
+    const refused = await api("PATCH", `/v1/users/${user?.userId}`, {
+      email: "moved@example.com",
+      firstName: "Changed",
+      roles: [9999],
+    });
+    expect(refused.status).toBe(400);
+    expect(sandbox.state.users.get(user?.userId ?? "")).toEqual(before);
+    expect(sandbox.state.audits).toHaveLength(audits);
+
+    const same = await api("PATCH", `/v1/users/${user?.userId}`, { firstName: before?.firstName });
+    expect(same.status).toBe(200);
+    expect(sandbox.state.audits).toHaveLength(audits);
+  });
+
   it("refuses to update to another user's e-mail, and to disable or delete the owner", async () => {
     const { api, sandbox } = await setup();
     const [first, second] = [...sandbox.state.users.values()].filter((u) => !u.owner);

@@ -1,6 +1,15 @@
-import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import { describe, expect, it } from "vitest";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ErrorCode, LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { describe, expect, it, onTestFinished } from "vitest";
+import type { LogFields } from "../../src/log.js";
+import { withMcpLogging } from "../../src/mcp-logging.js";
+import { SecretRedactor } from "../../src/safety/secrets.js";
 import { callTool, connectToSandbox, NO_CONFIRMATION } from "../helpers/mcp.js";
+import { apiRequests } from "../helpers/sandbox.js";
+
+const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
 
 function textOfResource(content: { text: string } | { blob: string } | undefined): string {
   return content && "text" in content ? content.text : "";
@@ -54,6 +63,42 @@ describe("resources", () => {
   });
 });
 
+describe("resources: limits and errors", () => {
+  it("serves only the resources whose tools are enabled (--tools)", async () => {
+    const { client } = await connectToSandbox({ safety: { allowTools: ["retrieve_role_list"] } });
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.uri)).toEqual(["contabo://roles"]);
+    expect((await client.listResourceTemplates()).resourceTemplates).toEqual([]);
+    await expect(client.readResource({ uri: `contabo://users/${UNKNOWN_ID}` })).rejects.toThrow(/not found/i);
+  });
+
+  it("answers resource-not-found (-32002) for an unknown user and invalid params for a bad id", async () => {
+    const { client } = await connectToSandbox();
+    await expect(client.readResource({ uri: `contabo://users/${UNKNOWN_ID}` })).rejects.toMatchObject({
+      code: -32002,
+      message: expect.stringContaining(`contabo://users/${UNKNOWN_ID} (no such user)`),
+    });
+    await expect(client.readResource({ uri: "contabo://users/not-an-id" })).rejects.toMatchObject({
+      code: ErrorCode.InvalidParams,
+      message: expect.stringContaining("the userId must be a UUID"),
+    });
+  });
+
+  it("completes an e-mail with one filtered request, not by reading every user", async () => {
+    const { client, sandbox } = await connectToSandbox({ sandbox: { userCount: 500 } });
+    const before = apiRequests(sandbox).length;
+    const found = await client.complete({
+      ref: { type: "ref/resource", uri: "contabo://users/{userId}" },
+      argument: { name: "userId", value: "anna.schmidt@" },
+    });
+    expect(found.completion.values).toHaveLength(1);
+    const sent = apiRequests(sandbox).slice(before);
+    expect(sent.map((r) => `${r.method} ${r.path} ${new URLSearchParams(r.query).get("email")}`)).toEqual([
+      "GET /v1/users anna.schmidt@",
+    ]);
+  });
+});
+
 describe("prompts", () => {
   it("offers offboard_user, access_review and onboard_user with their arguments", async () => {
     const { client } = await connectToSandbox();
@@ -93,12 +138,50 @@ describe("prompts", () => {
       .join("\n");
     expect(onboardText).toContain("create_user with email=new@example.com, locale=de");
     expect(onboardText).toContain("Read only, Billing");
-    const review = await client.getPrompt({ name: "access_review", arguments: {} });
-    expect(review.messages[0]?.content).toMatchObject({ type: "text" });
+    const review = await client.getPrompt({ name: "access_review", arguments: { focus: "2FA" } });
+    const reviewText = review.messages
+      .map((m) => (m.content.type === "text" ? m.content.text : ""))
+      .join("\n");
+    expect(reviewText).toContain("retrieve_user_list with all=true");
+    expect(reviewText).toContain("retrieve_role_list");
+    expect(reviewText).toContain("without changing anything");
+    expect(reviewText).toContain("Focus on: 2FA.");
   });
 });
 
 describe("MCP logging", () => {
+  it("redacts a secret in a forwarded log line, and still writes the line to the server's log", async () => {
+    const server = new McpServer(
+      { name: "logging-test", version: "1.0.0" },
+      { capabilities: { logging: {} } },
+    );
+    const redactor = new SecretRedactor();
+    const secret = "s3cr3t-Value-That-Must-Not-Leak-1234";
+    redactor.remember(secret);
+    const written: Array<{ message: string; fields?: LogFields }> = [];
+    const record = (message: string, fields?: LogFields) => written.push({ message, fields });
+    const log = withMcpLogging(
+      server,
+      { debug: record, info: record, warn: record, error: record },
+      redactor,
+    );
+    const client = new Client({ name: "test-client", version: "1.0.0" });
+    const messages: unknown[] = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      messages.push(n.params.data);
+    });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+    onTestFinished(() => client.close());
+
+    log.warn(`token refresh answered ${secret}`, { echoed: secret });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(messages).toHaveLength(1);
+    expect(JSON.stringify(messages)).not.toContain(secret);
+    expect(JSON.stringify(messages)).toContain("token refresh answered");
+    expect(written).toHaveLength(1);
+  });
+
   it("sends the server's log lines at the level the client set, redacted", async () => {
     const { client, sandbox } = await connectToSandbox(NO_CONFIRMATION);
     const messages: Array<{ level: string; data: unknown }> = [];

@@ -107,7 +107,8 @@ describe("retrieve_user_list rows, detail and all pages", () => {
     expect(new Set(users.map((u) => u.userId)).size).toBe(95);
     expect((everyone.structuredContent as { truncated: boolean }).truncated).toBe(false);
     expect(apiRequests(sandbox).filter((r) => r.path === "/v1/users")).toHaveLength(5);
-    expect(progress.map((p) => p.progress)).toEqual([20, 40, 60, 80]);
+    // One notification before each further page, and a last one when every user is read.
+    expect(progress.map((p) => p.progress)).toEqual([20, 40, 60, 80, 95]);
     expect(progress.every((p) => p.total === 95)).toBe(true);
 
     const capped = await callTool<{ users: Row[]; truncated: boolean }>(client, "retrieve_user_list", {
@@ -117,6 +118,47 @@ describe("retrieve_user_list rows, detail and all pages", () => {
     });
     expect(capped.users).toHaveLength(50);
     expect(capped.truncated).toBe(true);
+  });
+});
+
+describe("retrieve_user_list with all=true: page size and limit", () => {
+  it("reads pages of 100 unless a size is given, and stops at the default limit of 1000", async () => {
+    const { client, sandbox } = await connectToSandbox({ sandbox: { userCount: 1_050 } });
+    const everyone = await callTool<{ users: Row[]; truncated: boolean }>(client, "retrieve_user_list", {
+      all: true,
+    });
+    expect(everyone.users).toHaveLength(1_000);
+    expect(everyone.truncated).toBe(true);
+    const pages = apiRequests(sandbox).filter((r) => r.path === "/v1/users");
+    expect(pages).toHaveLength(10);
+    expect(pages.every((r) => new URLSearchParams(r.query).get("size") === "100")).toBe(true);
+  });
+
+  it("refuses limit without all, since one page is sized with size", async () => {
+    const { client } = await connectToSandbox();
+    expect(await callToolError(client, "retrieve_user_list", { limit: 5 })).toContain(
+      "limit applies only with all=true",
+    );
+  });
+});
+
+describe("role names that are ambiguous or look like ids", () => {
+  it("prefers the exact name, refuses a case-insensitive match of two roles, and takes digits as an id", async () => {
+    const { client, sandbox } = await connectToSandbox(NO_CONFIRMATION);
+    const billing = sandbox.state.roles.get(2);
+    if (!billing) throw new Error("the seed has no Billing role");
+    sandbox.state.roles.set(200, { ...billing, roleId: 200, name: "billing" });
+    const user = [...sandbox.state.users.values()].find((u) => !u.owner);
+    if (!user) throw new Error("the seed has no ordinary user");
+
+    await callTool(client, "update_user", { userId: user.userId, roles: ["billing"] });
+    expect(sandbox.state.users.get(user.userId)?.roleIds).toEqual([200]);
+    await callTool(client, "update_user", { userId: user.userId, roles: ["Billing", "101"] });
+    expect(sandbox.state.users.get(user.userId)?.roleIds).toEqual([2, 101]);
+
+    const text = await callToolError(client, "update_user", { userId: user.userId, roles: ["BILLING"] });
+    expect(text).toContain('"BILLING" names 2 roles: Billing (2), billing (200). Give the role id instead.');
+    expect(sandbox.state.users.get(user.userId)?.roleIds).toEqual([2, 101]);
   });
 });
 
@@ -179,6 +221,7 @@ describe("auth_status", () => {
     const contabo = clientFor(sandbox);
     const client = await connectClient(contabo.api, {
       safety: { readOnly: true, confirmMode: "token" },
+      about: { apiUrl: sandbox.apiUrl, sandbox: true, authMode: "password grant" },
     });
     const status = await callTool<Record<string, unknown>>(client, "auth_status");
     expect(status).toMatchObject({
@@ -188,6 +231,7 @@ describe("auth_status", () => {
       disabledTools: { delete_user: "read-only mode (--read-only)" },
     });
     expect(status.enabledTools).toContain("auth_status");
+    expect(status).toMatchObject({ apiUrl: sandbox.apiUrl, sandbox: true, authMode: "password grant" });
     const text = JSON.stringify(status);
     for (const secret of [sandbox.login().clientSecret, sandbox.login().password])
       expect(text).not.toContain(secret);

@@ -116,27 +116,25 @@ export const userRoutes: Route[] = [
       if (user.owner && request.enabled === false) {
         throw new SandboxHttpError(403, "The account owner cannot be disabled");
       }
-      if (request.email !== undefined && request.email.toLowerCase() !== user.email.toLowerCase()) {
-        requireUniqueEmail(state, request.email, user.userId);
-        user.emailVerified = false;
-      }
+      // Every check comes before any change: a refused request leaves the user as it was.
+      const newEmail = request.email?.toLowerCase() === user.email.toLowerCase() ? undefined : request.email;
+      if (newEmail !== undefined) requireUniqueEmail(state, newEmail, user.userId);
       const roleIds = requireRoles(state, request.roles);
       const before = { ...user };
       Object.assign(user, {
         ...(request.firstName !== undefined && { firstName: request.firstName }),
         ...(request.lastName !== undefined && { lastName: request.lastName }),
         ...(request.email !== undefined && { email: request.email }),
+        ...(newEmail !== undefined && { emailVerified: false }),
         ...(request.enabled !== undefined && { enabled: request.enabled }),
         ...(request.totp !== undefined && { totp: request.totp }),
         ...(request.locale !== undefined && { locale: request.locale }),
         ...(roleIds !== undefined && { roleIds }),
       });
-      state.recordAudit({
-        action: "UPDATED",
-        userId: user.userId,
-        changes: changed(before, user),
-        ...auditContext(context),
-      });
+      const changes = changed(before, user);
+      if (Object.keys(changes).length > 0) {
+        state.recordAudit({ action: "UPDATED", userId: user.userId, changes, ...auditContext(context) });
+      }
       return { status: 200, body: { _links: userLinks(user) } };
     },
   }),
