@@ -3,7 +3,7 @@ import type { ApiResponse } from "./request-pipeline.js";
 /** The part of a list response that paging needs. */
 interface ListBody {
   data: unknown[];
-  _pagination: { page: number; totalElements: number; totalPages: number };
+  _pagination: { page: number; size: number; totalElements: number; totalPages: number };
 }
 
 export interface PagesRead<B extends ListBody> {
@@ -28,8 +28,11 @@ export async function readPages<B extends ListBody>(
 ): Promise<PagesRead<B>> {
   let last = await fetchPage(from);
   const items = [...last.body.data];
+  // What this read can reach: the items from page `from` on, at most `max`.
+  const { size, totalElements } = last.body._pagination;
+  const reachable = Math.min(Math.max(totalElements - (from - 1) * size, items.length), max);
   while (items.length < max && last.body._pagination.page < last.body._pagination.totalPages) {
-    await beforePage?.(items.length, Math.min(last.body._pagination.totalElements, max));
+    await beforePage?.(items.length, reachable);
     last = await fetchPage(last.body._pagination.page + 1);
     if (last.body.data.length === 0) break;
     items.push(...last.body.data);

@@ -111,6 +111,19 @@ describe("retrieve_user_list rows, detail and all pages", () => {
     expect(progress.map((p) => p.progress)).toEqual([20, 40, 60, 80, 95]);
     expect(progress.every((p) => p.total === 95)).toBe(true);
 
+    const fromPage3: Array<{ progress: number; total?: number }> = [];
+    await client.callTool(
+      { name: "retrieve_user_list", arguments: { all: true, size: 20, page: 3 } },
+      undefined,
+      { onprogress: (p) => fromPage3.push(p) },
+    );
+    // From page 3 there are 55 users to read, not 95.
+    expect(fromPage3).toEqual([
+      expect.objectContaining({ progress: 20, total: 55 }),
+      expect.objectContaining({ progress: 40, total: 55 }),
+      expect.objectContaining({ progress: 55, total: 55 }),
+    ]);
+
     const capped = await callTool<{ users: Row[]; truncated: boolean }>(client, "retrieve_user_list", {
       all: true,
       size: 20,
