@@ -5,6 +5,7 @@ import { ContaboError } from "./client/errors.js";
 import { type ContaboClientConfig, createContaboClient } from "./client/index.js";
 import { type Command, readCommand, USAGE, UsageError } from "./config.js";
 import { createLogger, type Logger } from "./log.js";
+import type { ProtocolEra } from "./mcp-logging.js";
 import { createSafety } from "./safety/index.js";
 import { SecretRedactor } from "./safety/secrets.js";
 import { createMcpServer } from "./server.js";
@@ -99,7 +100,8 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
     tools: [...safety.selection.enabled].join(","),
   };
   const about = { apiUrl: client.apiUrl.origin, sandbox: command.sandbox, authMode: client.tokens.mode };
-  const newServer = () => createMcpServer({ api: client.api, logger, safety, about });
+  const newServer = (era: ProtocolEra) => createMcpServer({ api: client.api, logger, safety, about, era });
+  const onerror = (error: Error) => logger.warn("MCP protocol error", { error: error.message });
 
   if (command.http) {
     // Loaded only with --http: a stdio start does not pay for it.
@@ -118,12 +120,10 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
     return;
   }
 
-  const server = newServer();
-  cleanups.unshift(() => server.close());
   onShutdownSignal(logger, cleanups);
   const { serveStdio } = await import("./transports/stdio.js");
   logger.info("serving MCP over stdio", status);
-  await serveStdio(server);
+  await serveStdio(({ era }) => newServer(era), onerror);
   await shutdown(logger, cleanups, "client disconnected");
 }
 

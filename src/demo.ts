@@ -1,7 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { SERVER_NAME, VERSION } from "./version.js";
 
 /**
@@ -19,7 +18,11 @@ let serverStderr = "";
 transport.stderr?.on("data", (chunk: Buffer) => {
   serverStderr += chunk.toString();
 });
-const client = new Client({ name: `${SERVER_NAME}-demo`, version: VERSION });
+// The demo speaks today's protocol, 2026-07-28 (2025-era clients are served too).
+const client = new Client(
+  { name: `${SERVER_NAME}-demo`, version: VERSION },
+  { versionNegotiation: { mode: { pin: "2026-07-28" } } },
+);
 
 /**
  * Calls a tool the way an agent should: when the server asks for confirmation, it shows the preview
@@ -42,7 +45,7 @@ async function callOnce(name: string, args: Record<string, unknown>): Promise<Re
     return {};
   }
   process.stdout.write(`  ${summarize(text)}\n`);
-  return result.structuredContent ?? {};
+  return (result.structuredContent as Record<string, unknown> | undefined) ?? {};
 }
 
 function summarize(text: string): string {

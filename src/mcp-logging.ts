@@ -1,8 +1,15 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { type LoggingLevel, SetLevelRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  LOG_LEVEL_META_KEY,
+  type LoggingLevel,
+  type McpServer,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
 import type { LogFields, Logger, LogLevel } from "./log.js";
 import type { SecretRedactor } from "./safety/secrets.js";
 import { SERVER_NAME } from "./version.js";
+
+/** The protocol family a server instance speaks: 2025-era (`initialize`) or 2026-07-28 (stateless). */
+export type ProtocolEra = "legacy" | "modern";
 
 const SEVERITY: Record<LoggingLevel, number> = {
   debug: 0,
@@ -22,33 +29,53 @@ const MCP_LEVEL: Record<LogLevel, LoggingLevel> = {
 };
 
 /**
- * MCP logging: the server declares the capability, keeps the level a client sets with
- * `logging/setLevel` (info until one does), and sends each of its log lines at or above it as a
- * `notifications/message`, redacted like every other output. Returns the logger that does both.
+ * MCP logging (deprecated in 2026-07-28, still served): log lines go to a client only when it
+ * asked for them. A 2026-07-28 request asks with the log level in its `_meta`; a 2025-era client
+ * with `logging/setLevel`, for the rest of its connection. Nothing is sent by default.
  */
-export function withMcpLogging(server: McpServer, logger: Logger, redactor: SecretRedactor): Logger {
-  let threshold: LoggingLevel = "info";
-  server.server.setRequestHandler(SetLevelRequestSchema, async (request) => {
-    threshold = request.params.level;
-    return {};
-  });
-  const forward = (level: LogLevel, message: string, fields?: LogFields) => {
-    const mcpLevel = MCP_LEVEL[level];
-    if (SEVERITY[mcpLevel] < SEVERITY[threshold] || !server.isConnected()) return;
-    // A notification that cannot be delivered (the client went away) must not disturb the call.
-    server.server
-      .sendLoggingMessage({
-        level: mcpLevel,
-        logger: SERVER_NAME,
-        data: redactor.value({ message, ...fields }),
-      })
-      .catch(() => {});
-  };
-  const both =
-    (level: LogLevel) =>
-    (message: string, fields?: LogFields): void => {
-      logger[level](message, fields);
-      forward(level, message, fields);
+export class McpLogLevel {
+  /** The level a 2025-era client set with `logging/setLevel` on this server instance. */
+  private sessionLevel: LoggingLevel | undefined;
+
+  constructor(private readonly era: ProtocolEra) {}
+
+  /** Installs the `logging/setLevel` handler that remembers the level (2025-era connections). */
+  install(server: McpServer): void {
+    server.server.setRequestHandler("logging/setLevel", async (request) => {
+      this.sessionLevel = request.params.level;
+      return {};
+    });
+  }
+
+  /** The level below which nothing is sent to this request's client, or undefined for "send nothing". */
+  threshold(ctx: ServerContext): LoggingLevel | undefined {
+    if (this.era === "legacy") return this.sessionLevel;
+    // The SDK hides the envelope's keys from its types; the level is read as the untrusted value it is.
+    const envelope: Record<string, unknown> | undefined = ctx.mcpReq.envelope;
+    const asked = envelope?.[LOG_LEVEL_META_KEY];
+    return typeof asked === "string" && Object.hasOwn(SEVERITY, asked) ? (asked as LoggingLevel) : undefined;
+  }
+
+  /**
+   * The logger of one request: every line goes to the process log, and those at or above the
+   * client's level also to the client, as notifications on this request's own response stream,
+   * redacted like every other output.
+   */
+  forRequest(ctx: ServerContext, logger: Logger, redactor: SecretRedactor): Logger {
+    const threshold = this.threshold(ctx);
+    if (threshold === undefined) return logger;
+    const forward = (level: LogLevel, message: string, fields?: LogFields) => {
+      const mcpLevel = MCP_LEVEL[level];
+      if (SEVERITY[mcpLevel] < SEVERITY[threshold]) return;
+      // A notification that cannot be delivered (the client went away) must not disturb the call.
+      ctx.mcpReq.log(mcpLevel, redactor.value({ message, ...fields }), SERVER_NAME).catch(() => {});
     };
-  return { debug: both("debug"), info: both("info"), warn: both("warn"), error: both("error") };
+    const both =
+      (level: LogLevel) =>
+      (message: string, fields?: LogFields): void => {
+        logger[level](message, fields);
+        forward(level, message, fields);
+      };
+    return { debug: both("debug"), info: both("info"), warn: both("warn"), error: both("error") };
+  }
 }

@@ -1,10 +1,8 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { type CallToolResult, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, McpServer, type ServerContext } from "@modelcontextprotocol/server";
 import { ContaboError, ContaboNetworkError } from "./client/errors.js";
 import type { UsersApi } from "./client/users-api.js";
-import { lazyJsonSchemaValidator } from "./elicitation-validator.js";
 import { type Logger, silentLogger } from "./log.js";
-import { withMcpLogging } from "./mcp-logging.js";
+import { McpLogLevel, type ProtocolEra } from "./mcp-logging.js";
 import { registerPrompts } from "./prompts/index.js";
 import { registerResources } from "./resources/index.js";
 import { auditTarget } from "./safety/audit.js";
@@ -24,7 +22,15 @@ export interface ServerOptions {
   about?: { apiUrl: string; sandbox: boolean; authMode: string };
   /** A ready safety layer (the CLI shares one redactor with the client), or its configuration. */
   safety?: Safety | SafetyConfig;
+  /**
+   * The protocol era this instance serves (the SDK's entry points say which): 2025-era clients
+   * connect with `initialize`, 2026-07-28 clients send each request on its own.
+   */
+  era?: ProtocolEra;
 }
+
+/** How long clients may cache the lists (2026-07-28 cache hints): they change only with a restart. */
+const LIST_TTL_MS = 5 * 60_000;
 
 const INSTRUCTIONS =
   "Manage the users of a Contabo account: list, create, update, disable and delete users, send password-reset and verification e-mails, and manage the API client secret and users' S3 object-storage credentials. Find ids with retrieve_user_list and list_object_storage_credentials first; roles can be given by name (retrieve_role_list lists them), retrieve_user_audits shows who changed what, and auth_status says which account and settings are in use. Destructive calls and revealing secrets need the user's confirmation: when a tool answers confirmationRequired, show the user its preview and call again with the confirmationToken only if they agree. Secrets are masked unless reveal=true. Every result carries the requestId of the Contabo request, for support.";
@@ -36,6 +42,7 @@ export function createMcpServer({
   tools = TOOLS,
   safety = {},
   about = { apiUrl: "(not given)", sandbox: false, authMode: "(not given)" },
+  era = "legacy",
 }: ServerOptions): McpServer {
   const layer = "gate" in safety ? safety : createSafety(safety, tools);
   const settings: ServerSettings = {
@@ -44,15 +51,23 @@ export function createMcpServer({
     enabledTools: tools.filter((tool) => layer.selection.enabled.has(tool.name)).map((tool) => tool.name),
     disabledTools: Object.fromEntries(layer.selection.disabled),
   };
+  const listHint = { ttlMs: LIST_TTL_MS, cacheScope: "private" } as const;
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION },
     {
       instructions: INSTRUCTIONS,
-      jsonSchemaValidator: lazyJsonSchemaValidator,
       capabilities: { logging: {} },
+      // The lists depend only on how this server was started; users (resources) change any time.
+      cacheHints: {
+        "server/discover": listHint,
+        "tools/list": listHint,
+        "prompts/list": listHint,
+        "resources/templates/list": listHint,
+      },
     },
   );
-  const log = withMcpLogging(server, logger, layer.redactor);
+  const logLevel = new McpLogLevel(era);
+  logLevel.install(server);
   for (const tool of tools) {
     const registered = server.registerTool(
       tool.name,
@@ -63,19 +78,11 @@ export function createMcpServer({
         outputSchema: outputSchemaOf(tool),
         annotations: tool.annotations,
       },
-      async (args, extra) => {
-        const channel: ElicitationChannel = {
-          supported: Boolean(server.server.getClientCapabilities()?.elicitation?.form),
-          ask: (message, requestedSchema) =>
-            server.server.elicitInput(
-              { mode: "form", message, requestedSchema },
-              { relatedRequestId: extra.requestId, signal: extra.signal },
-            ),
-        };
-        const progressToken = extra._meta?.progressToken;
+      async (args: Record<string, unknown>, ctx: ServerContext) => {
+        const progressToken = ctx.mcpReq._meta?.progressToken;
         const progress = async (done: number, total?: number, message?: string) => {
           if (progressToken === undefined) return;
-          await extra.sendNotification({
+          await ctx.mcpReq.notify({
             method: "notifications/progress",
             params: {
               progressToken,
@@ -85,7 +92,9 @@ export function createMcpServer({
             },
           });
         };
-        return callTool(tool, args, { api, signal: extra.signal, progress, settings }, channel, layer, log);
+        const log = logLevel.forRequest(ctx, logger, layer.redactor);
+        const context = { api, signal: ctx.mcpReq.signal, progress, settings };
+        return callTool(tool, args, context, elicitationChannel(server, era, ctx), layer, log);
       },
     );
     if (!layer.selection.enabled.has(tool.name)) registered.disable();
@@ -94,8 +103,23 @@ export function createMcpServer({
   registerPrompts(server);
   // The SDK would convert every schema on every tools/list; this listing is made once, and trimmed.
   const listed = toolListing(tools).filter((tool) => layer.selection.enabled.has(tool.name));
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  server.server.setRequestHandler("tools/list", () => ({ tools: listed }));
   return server;
+}
+
+/**
+ * Elicitation as 2025-era clients offer it: a request to the client in the middle of the call.
+ * A 2026-07-28 request has no such channel (its multi-round-trip answers come with issue 10), so
+ * there the confirmation falls back as for a client without elicitation.
+ */
+function elicitationChannel(server: McpServer, era: ProtocolEra, ctx: ServerContext): ElicitationChannel {
+  const declared = era === "legacy" ? server.server.getClientCapabilities()?.elicitation : undefined;
+  return {
+    // A bare `elicitation: {}` is form support in the revisions before modes existed.
+    supported: declared !== undefined && (declared.form !== undefined || declared.url === undefined),
+    ask: (message, requestedSchema) =>
+      ctx.mcpReq.elicitInput({ mode: "form", message, requestedSchema }, { signal: ctx.mcpReq.signal }),
+  };
 }
 
 /** One tool call through the safety layer: e-mail limit, confirmation, then the tool; audited and logged. */

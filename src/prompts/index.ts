@@ -1,4 +1,4 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { LOCALES } from "../spec/common.js";
 
@@ -81,7 +81,7 @@ export function registerPrompts(server: McpServer): void {
   for (const prompt of PROMPTS) {
     server.registerPrompt(
       prompt.name,
-      { title: prompt.title, description: prompt.description, argsSchema: prompt.args },
+      { title: prompt.title, description: prompt.description, argsSchema: z.object(prompt.args) },
       (args) => ({ messages: [{ role: "user", content: { type: "text", text: prompt.text(args) } }] }),
     );
   }

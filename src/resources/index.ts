@@ -1,5 +1,10 @@
-import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import {
+  type McpServer,
+  ProtocolError,
+  ProtocolErrorCode,
+  ResourceNotFoundError,
+  ResourceTemplate,
+} from "@modelcontextprotocol/server";
 import { ContaboApiError } from "../client/errors.js";
 import { readPages } from "../client/read-pages.js";
 import type { UsersApi } from "../client/users-api.js";
@@ -31,8 +36,6 @@ export const RESOURCES = [
 ] as const;
 
 const JSON_TYPE = "application/json";
-/** The MCP error code for a resource that does not exist (the SDK has no name for it yet). */
-const RESOURCE_NOT_FOUND = -32002;
 /** Listing reads at most this many users; completion offers at most this many candidates. */
 const MAX_LISTED_USERS = 1_000;
 const MAX_COMPLETIONS = 100;
@@ -47,12 +50,12 @@ export function registerResources(server: McpServer, api: UsersApi, enabledTools
       roles.name,
       roles.uri,
       { title: roles.title, description: roles.description, mimeType: JSON_TYPE },
-      async (uri, extra) => ({
+      async (uri, ctx) => ({
         contents: [
           {
             uri: uri.href,
             mimeType: JSON_TYPE,
-            text: JSON.stringify((await allRoles(api, extra.signal)).map(withoutTenant)),
+            text: JSON.stringify((await allRoles(api, ctx.mcpReq.signal)).map(withoutTenant)),
           },
         ],
       }),
@@ -62,9 +65,9 @@ export function registerResources(server: McpServer, api: UsersApi, enabledTools
   server.registerResource(
     user.name,
     new ResourceTemplate(user.uri, {
-      list: async (extra) => {
+      list: async (ctx) => {
         const read = await readPages(
-          (page) => api.retrieveUserList({ page, size: 100 }, { signal: extra.signal }),
+          (page) => api.retrieveUserList({ page, size: 100 }, { signal: ctx.mcpReq.signal }),
           { max: MAX_LISTED_USERS },
         );
         return {
@@ -93,23 +96,22 @@ export function registerResources(server: McpServer, api: UsersApi, enabledTools
       },
     }),
     { title: user.title, description: user.description, mimeType: JSON_TYPE },
-    async (uri, variables, extra) => {
+    async (uri, variables, ctx) => {
       const parsed = userIdField.safeParse(variables.userId);
       if (!parsed.success) {
-        throw new McpError(
-          ErrorCode.InvalidParams,
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
           `${uri.href}: the userId must be a UUID (from retrieve_user_list).`,
         );
       }
       try {
-        const found = await api.retrieveUser(parsed.data, { signal: extra.signal });
+        const found = await api.retrieveUser(parsed.data, { signal: ctx.mcpReq.signal });
         const record = userResult(onlyItem(found, "user"));
         return { contents: [{ uri: uri.href, mimeType: JSON_TYPE, text: JSON.stringify(record) }] };
       } catch (error) {
         if (error instanceof ContaboApiError && error.status === 404) {
-          throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri.href} (no such user).`, {
-            uri: uri.href,
-          });
+          // SEP-2164: -32602 with the URI as its only data, on every protocol revision.
+          throw new ResourceNotFoundError(uri.href, `Resource not found: ${uri.href} (no such user).`);
         }
         throw error;
       }

@@ -1,4 +1,4 @@
-import type { ElicitRequestFormParams, ElicitResult } from "@modelcontextprotocol/sdk/types.js";
+import type { ElicitRequestFormParams, ElicitResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { Confirmation, Preview, ToolContext } from "../tools/define-tool.js";
 import type { ConfirmationTokens } from "./confirmation-token.js";

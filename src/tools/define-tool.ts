@@ -1,4 +1,4 @@
-import type { ToolAnnotations as McpToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import type { ToolAnnotations as McpToolAnnotations } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { UsersApi } from "../client/users-api.js";
 

@@ -1,4 +1,4 @@
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { confirmableOutput } from "../safety/confirmation.js";
 import type { ToolDefinition } from "./define-tool.js";

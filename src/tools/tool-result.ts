@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { ContaboError } from "../client/errors.js";
 import type { SecretRedactor } from "../safety/secrets.js";
 import { ToolArgumentError } from "./tool-argument-error.js";

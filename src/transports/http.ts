@@ -1,16 +1,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { toNodeHandler } from "@modelcontextprotocol/node";
+import { createMcpHandler, type McpServer } from "@modelcontextprotocol/server";
 import type { Logger } from "../log.js";
+import type { ProtocolEra } from "../mcp-logging.js";
 import { type HttpGuardOptions, HttpGuards } from "./http-guards.js";
 
 export { HttpConfigError } from "./http-guards.js";
 
 export interface HttpServerOptions extends HttpGuardOptions {
   port: number;
-  /** A fresh MCP server for one request: the transport is stateless, so any replica can serve any request. */
-  newServer: () => McpServer;
+  /**
+   * A fresh MCP server for one request of the given protocol era: both eras are served statelessly,
+   * so any replica can serve any request.
+   */
+  newServer: (era: ProtocolEra) => McpServer;
   logger: Logger;
   maxBodyBytes?: number;
 }
@@ -25,12 +29,20 @@ export const MCP_PATH = "/mcp";
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * MCP over Streamable HTTP in stateless mode on `POST /mcp`, with `/healthz` for load balancers.
- * Bodies over 1 MB get 413, malformed JSON a JSON-RPC parse error, unknown paths 404.
+ * MCP over Streamable HTTP on `POST /mcp`, with `/healthz` for load balancers: 2026-07-28 requests
+ * and 2025-era clients alike, each request served by a fresh server (the SDK's handler validates
+ * the 2026-07-28 headers and envelope). In front of it: the Host/Origin allowlists and the bearer
+ * token; bodies over 1 MB get 413, malformed JSON a JSON-RPC parse error, unknown paths 404.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const guards = new HttpGuards(options);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const onerror = (error: Error) => options.logger.debug("MCP request refused", { error: error.message });
+  const mcp = createMcpHandler(({ era }) => options.newServer(era), {
+    onerror,
+    maxRequestBodySize: maxBodyBytes,
+  });
+  const serveMcp = toNodeHandler(mcp, { onerror, maxRequestBodySize: maxBodyBytes });
   let inFlight = 0;
   let idle: (() => void) | undefined;
 
@@ -94,20 +106,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       jsonRpcError(res, 400, -32700, "Parse error: the body is not valid JSON");
       return;
     }
-    const mcp = options.newServer();
-    // A plain JSON answer costs both ends less than an event stream; a stream is opened only for
-    // calls that asked for progress notifications, the only messages a stateless request can stream.
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: !asksForProgress(message),
-    });
-    res.once("close", () => {
-      // Closing aborts the request's handlers: a client that went away cancels its upstream calls.
-      void transport.close();
-      void mcp.close();
-    });
-    await mcp.connect(transport);
-    await transport.handleRequest(req, res, message);
+    await serveMcp(req, res, message);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -124,7 +123,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         const done = () => {
           clearTimeout(timer);
           server.closeAllConnections();
-          resolve();
+          void mcp.close().finally(resolve);
         };
         const timer = setTimeout(done, graceMs);
         idle = () => {
@@ -159,14 +158,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | "too-la
     req.on("data", onData);
     req.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.once("error", reject);
-  });
-}
-
-function asksForProgress(message: unknown): boolean {
-  const messages = Array.isArray(message) ? message : [message];
-  return messages.some((item) => {
-    const meta = (item as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta;
-    return meta?.progressToken !== undefined;
   });
 }
 
