@@ -1,4 +1,5 @@
 import { type CallToolResult, McpServer, type ServerContext } from "@modelcontextprotocol/server";
+import { z } from "zod";
 import { ContaboError, ContaboNetworkError } from "./client/errors.js";
 import type { UsersApi } from "./client/users-api.js";
 import { type Logger, silentLogger } from "./log.js";
@@ -28,6 +29,9 @@ export interface ServerOptions {
    */
   era?: ProtocolEra;
 }
+
+/** What a tool that is turned off accepts: anything, since it refuses every call. */
+const ANY_ARGUMENTS = z.looseObject({});
 
 /** How long clients may cache the lists (2026-07-28 cache hints): they change only with a restart. */
 const LIST_TTL_MS = 5 * 60_000;
@@ -69,15 +73,20 @@ export function createMcpServer({
   const logLevel = new McpLogLevel(era);
   logLevel.install(server);
   for (const tool of tools) {
-    const registered = server.registerTool(
+    const enabled = layer.selection.enabled.has(tool.name);
+    server.registerTool(
       tool.name,
-      {
-        title: tool.annotations.title,
-        description: tool.description,
-        inputSchema: tool.input,
-        outputSchema: outputSchemaOf(tool),
-        annotations: tool.annotations,
-      },
+      // A tool turned off (--read-only, --tools) is not listed, and a call to it is refused, and
+      // audited, by the safety layer, before its arguments are read.
+      enabled
+        ? {
+            title: tool.annotations.title,
+            description: tool.description,
+            inputSchema: tool.input,
+            outputSchema: outputSchemaOf(tool),
+            annotations: tool.annotations,
+          }
+        : { description: tool.description, inputSchema: ANY_ARGUMENTS },
       async (args: Record<string, unknown>, ctx: ServerContext) => {
         const progressToken = ctx.mcpReq._meta?.progressToken;
         const progress = async (done: number, total?: number, message?: string) => {
@@ -97,7 +106,6 @@ export function createMcpServer({
         return callTool(tool, args, context, elicitationChannel(server, era, ctx), layer, log);
       },
     );
-    if (!layer.selection.enabled.has(tool.name)) registered.disable();
   }
   registerResources(server, api, layer.selection.enabled);
   registerPrompts(server);
@@ -132,8 +140,10 @@ async function callTool(
   logger: Logger,
 ): Promise<CallToolResult> {
   const started = performance.now();
-  const confirm = tool.confirm?.when(args) ? tool.confirm : undefined;
-  let decision: Decision = confirm ? "preview-failed" : "not-required";
+  const off = safety.selection.disabled.get(tool.name);
+  // A tool turned off is never run, whatever its arguments (they were not even validated).
+  const confirm = !off && tool.confirm?.when(args) ? tool.confirm : undefined;
+  let decision: Decision = off ? "refused" : confirm ? "preview-failed" : "not-required";
   const finish = (
     outcome: "ok" | "error" | "not-run",
     result: CallToolResult,
@@ -166,6 +176,12 @@ async function callTool(
     return result;
   };
 
+  if (off) {
+    return finish(
+      "not-run",
+      toolRefusal(tool.name, `this tool is turned off on this server: ${off}. Nothing was sent to Contabo.`),
+    );
+  }
   const recipient = tool.emailRecipient?.(args);
   const slot = recipient === undefined ? undefined : safety.emailLimiter.acquire(recipient);
   if (slot && !slot.ok) {

@@ -1,6 +1,5 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createSafety } from "../../src/safety/index.js";
 import { SeededRandom } from "../../src/sandbox/random.js";
@@ -54,7 +53,7 @@ describe("soak", () => {
       host: "127.0.0.1",
       port: 0,
       logger,
-      newServer: () => createMcpServer({ api: contabo.api, logger, safety }),
+      newServer: (era) => createMcpServer({ api: contabo.api, logger, safety, era }),
     });
     onTestFinished(() => http.close(100));
     const heapBefore = heapMb();
@@ -65,7 +64,11 @@ describe("soak", () => {
     const models: Array<Map<string, ModelUser>> = [];
 
     const worker = async (index: number, calls: number) => {
-      const client = new Client({ name: `soak-${index}`, version: "1.0.0" });
+      // Half the clients speak 2026-07-28, half open with a 2025-era initialize.
+      const client = new Client(
+        { name: `soak-${index}`, version: "1.0.0" },
+        index % 2 === 0 ? { versionNegotiation: { mode: { pin: "2026-07-28" } } } : {},
+      );
       await client.connect(new StreamableHTTPClientTransport(new URL(http.url)));
       const random = new SeededRandom(1000 + index);
       const mine = new Map<string, ModelUser>(); // by e-mail: only this worker touches these users
@@ -117,7 +120,7 @@ describe("soak", () => {
           if (result.isError) failed++;
           else {
             succeeded++;
-            onSuccess(result.structuredContent ?? {});
+            onSuccess((result.structuredContent as Record<string, unknown> | undefined) ?? {});
           }
         } catch (error) {
           crashes.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);

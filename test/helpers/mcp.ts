@@ -1,14 +1,16 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import {
   type CallToolResult,
+  Client,
   type ElicitRequest,
-  ElicitRequestSchema,
   type ElicitResult,
-} from "@modelcontextprotocol/sdk/types.js";
+  InMemoryTransport,
+  StreamableHTTPClientTransport,
+} from "@modelcontextprotocol/client";
+import { createMcpHandler } from "@modelcontextprotocol/server";
 import { expect, onTestFinished } from "vitest";
 import type { UsersApi } from "../../src/client/users-api.js";
 import type { Logger } from "../../src/log.js";
+import type { ProtocolEra } from "../../src/mcp-logging.js";
 import type { Safety, SafetyConfig } from "../../src/safety/index.js";
 import { createSafety } from "../../src/safety/index.js";
 import type { SandboxOptions } from "../../src/sandbox/index.js";
@@ -20,28 +22,49 @@ import { clientFor, useSandbox } from "./sandbox.js";
 export interface ConnectOptions {
   logger?: Logger;
   safety?: Safety | SafetyConfig;
-  /** Declares elicitation and answers each request with this function. */
+  /** Declares elicitation and answers each request with this function (2025-era connections). */
   elicit?: (request: ElicitRequest["params"]) => ElicitResult | Promise<ElicitResult>;
   /** What auth_status reports about the upstream (the CLI passes the real values). */
   about?: ServerOptions["about"];
+  /**
+   * The protocol era the client speaks. `legacy` (the default): a 2025-era `initialize` over a
+   * linked in-memory pair. `modern`: a client pinned to 2026-07-28, talking to the SDK's HTTP handler
+   * in process (its fetch function, no socket), each request served by a fresh server.
+   */
+  era?: ProtocolEra;
 }
 
-/** The SDK's Client linked in memory to our server, which calls `api` (usually the sandbox over HTTP). */
+export const PROTOCOL_ERAS: readonly ProtocolEra[] = ["legacy", "modern"];
+
+/** The SDK v2 Client connected to our server, which calls `api` (usually the sandbox over HTTP). */
 export async function connectClient(api: UsersApi, options: ConnectOptions = {}): Promise<Client> {
   const given = options.safety ?? {};
   const safety = "gate" in given ? given : createSafety({ auditSink: recordServerOutput, ...given }, TOOLS);
-  const server = createMcpServer({
-    api,
-    logger: options.logger ?? testLogger(safety.redactor),
-    safety,
-    about: options.about,
-  });
+  const logger = options.logger ?? testLogger(safety.redactor);
+  const newServer = (era: ProtocolEra) => createMcpServer({ api, logger, safety, about: options.about, era });
+  const era = options.era ?? "legacy";
   const client = new Client(
     { name: "test-client", version: "1.0.0" },
-    { capabilities: options.elicit ? { elicitation: {} } : {} },
+    {
+      capabilities: options.elicit ? { elicitation: {} } : {},
+      ...(era === "modern" ? { versionNegotiation: { mode: { pin: "2026-07-28" } } } : {}),
+    },
   );
   const elicit = options.elicit;
-  if (elicit) client.setRequestHandler(ElicitRequestSchema, (request) => elicit(request.params));
+  if (elicit) client.setRequestHandler("elicitation/create", (request) => elicit(request.params));
+  if (era === "modern") {
+    const handler = createMcpHandler(({ era: served }) => newServer(served), { legacy: "reject" });
+    const transport = new StreamableHTTPClientTransport(new URL("http://in-process.test/mcp"), {
+      fetch: (url, init) => handler.fetch(new Request(url, init)),
+    });
+    await client.connect(transport);
+    onTestFinished(async () => {
+      await client.close();
+      await handler.close();
+    });
+    return client;
+  }
+  const server = newServer("legacy");
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
   onTestFinished(async () => {
@@ -57,7 +80,7 @@ export async function callTool<T = Record<string, unknown>>(
   name: string,
   args: Record<string, unknown> = {},
 ): Promise<T> {
-  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const result = await client.callTool({ name, arguments: args });
   if (result.isError) expect.fail(`${name} returned an error: ${textOf(result)}`);
   expect(result.structuredContent).toBeDefined();
   expect(JSON.parse(textOf(result))).toEqual(result.structuredContent);
@@ -70,7 +93,7 @@ export async function callToolError(
   name: string,
   args: Record<string, unknown> = {},
 ): Promise<string> {
-  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const result = await client.callTool({ name, arguments: args });
   if (!result.isError) expect.fail(`${name} succeeded but should have failed: ${textOf(result)}`);
   return textOf(result);
 }
@@ -79,7 +102,7 @@ export function textOf(result: CallToolResult): string {
   return result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
 }
 
-/** A sandbox, a real Contabo client on it, and the SDK Client connected to our server in memory. */
+/** A sandbox, a real Contabo client on it, and the SDK Client connected to our server. */
 export async function connectToSandbox(options: { sandbox?: SandboxOptions } & ConnectOptions = {}) {
   const sandbox = await useSandbox(options.sandbox);
   const contabo = clientFor(sandbox);

@@ -1,4 +1,4 @@
-import type { ElicitRequest, ElicitResult } from "@modelcontextprotocol/sdk/types.js";
+import type { ElicitRequest, ElicitResult } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
 import { callTool, callToolError, connectToSandbox } from "../helpers/mcp.js";
 import { apiRequests } from "../helpers/sandbox.js";

@@ -27,7 +27,7 @@ describe("read-only mode and --tools", () => {
     for (const tool of writes) {
       // Refused by name before the arguments are even read: nothing reaches the API.
       expect(await callToolError(client, tool.name, { userId: owner?.userId })).toContain(
-        `Tool ${tool.name} disabled`,
+        `${tool.name} refused: this tool is turned off on this server: read-only mode (--read-only)`,
       );
     }
     await expect(callTool(client, "retrieve_user_list", { size: 1 })).resolves.toHaveProperty("users");
@@ -44,7 +44,9 @@ describe("read-only mode and --tools", () => {
       "retrieve_user_client",
       "retrieve_user_list",
     ]);
-    expect(await callToolError(client, "create_user", {})).toContain("Tool create_user disabled");
+    expect(await callToolError(client, "create_user", {})).toContain(
+      "create_user refused: this tool is turned off on this server: not in --tools",
+    );
 
     const both = selectTools(TOOLS, { readOnly: true, allow: ["delete_user", "retrieve_user"] });
     expect([...both.enabled]).toEqual(["retrieve_user"]);

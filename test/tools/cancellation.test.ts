@@ -43,9 +43,12 @@ describe("cancellation", () => {
     });
 
     const controller = new AbortController();
-    const call = client.callTool({ name: "retrieve_user_list", arguments: {} }, undefined, {
-      signal: controller.signal,
-    });
+    const call = client.callTool(
+      { name: "retrieve_user_list", arguments: {} },
+      {
+        signal: controller.signal,
+      },
+    );
     await until(() => api.received.length === 1);
     expect(api.closed).toEqual([]);
     controller.abort("the user pressed stop");

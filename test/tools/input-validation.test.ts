@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callToolError, connectToSandbox } from "../helpers/mcp.js";
+import { callToolError, connectToSandbox, PROTOCOL_ERAS } from "../helpers/mcp.js";
 import { apiRequests } from "../helpers/sandbox.js";
 
 const USER = "6cdf5968-f9fe-4192-97c2-f349e813c5e8";
@@ -8,14 +8,14 @@ const CREATE = { email: "x@example.com", enabled: true, totp: false, locale: "en
 
 /** [tool, arguments, text the error must contain (the field or the rule)] */
 const INVALID: Array<[string, Record<string, unknown>, string]> = [
-  ["retrieve_user_list", { page: 0 }, "expected number to be >=1 at page"],
-  ["retrieve_user_list", { size: 101 }, "expected number to be <=100 at size"],
-  ["retrieve_user_list", { size: 2.5 }, "expected int, received number at size"],
+  ["retrieve_user_list", { page: 0 }, "page: Too small: expected number to be >=1"],
+  ["retrieve_user_list", { size: 101 }, "size: Too big: expected number to be <=100"],
+  ["retrieve_user_list", { size: 2.5 }, "size: Invalid input: expected int, received number"],
   ["retrieve_user_list", { orderBy: ["email"] }, "orderBy entries must look like field:asc or field:desc"],
-  ["retrieve_user_list", { enabled: "true" }, "expected boolean, received string at enabled"],
-  ["retrieve_user_list", { email: "" }, "expected string to have >=1 characters at email"],
+  ["retrieve_user_list", { enabled: "true" }, "enabled: Invalid input: expected boolean, received string"],
+  ["retrieve_user_list", { email: "" }, "email: Too small: expected string to have >=1 characters"],
   ["retrieve_user_list", { max: 5 }, 'Unrecognized key: "max"'],
-  ["retrieve_user", {}, "userId must be a UUID such as 6cdf5968-f9fe-4192-97c2-f349e813c5e8 at userId"],
+  ["retrieve_user", {}, "userId: userId must be a UUID such as 6cdf5968-f9fe-4192-97c2-f349e813c5e8"],
   ["retrieve_user", { userId: "../client/secret" }, "userId must be a UUID"],
   ["retrieve_user", { userId: "%2e%2e%2fclient" }, "userId must be a UUID"],
   ["retrieve_user", { userId: `${USER}/../../client` }, "userId must be a UUID"],
@@ -23,23 +23,31 @@ const INVALID: Array<[string, Record<string, unknown>, string]> = [
   ["retrieve_user", { userId: "" }, "userId must be a UUID"],
   ["retrieve_user", { userId: USER, extra: 1 }, 'Unrecognized key: "extra"'],
   ["create_user", { ...CREATE, email: "not-an-email" }, "email must be a valid e-mail address"],
-  ["create_user", { ...CREATE, email: `${"a".repeat(250)}@example.com` }, "at email"],
+  ["create_user", { ...CREATE, email: `${"a".repeat(250)}@example.com` }, "email: "],
   [
     "create_user",
     { ...CREATE, locale: "fr" },
-    'expected one of "de-DE"|"de"|"en-US"|"en"|"es"|"es-ES"|"pt-BR"|"pt" at locale',
+    'locale: Invalid option: expected one of "de-DE"|"de"|"en-US"|"en"|"es"|"es-ES"|"pt-BR"|"pt"',
   ],
-  ["create_user", { ...CREATE, totp: undefined }, "expected boolean, received undefined at totp"],
-  ["create_user", { ...CREATE, firstName: "" }, "expected string to have >=1 characters at firstName"],
-  ["create_user", { ...CREATE, roles: [true] }, "at roles[0]"],
+  [
+    "create_user",
+    { ...CREATE, totp: undefined },
+    "totp: Invalid input: expected boolean, received undefined",
+  ],
+  [
+    "create_user",
+    { ...CREATE, firstName: "" },
+    "firstName: Too small: expected string to have >=1 characters",
+  ],
+  ["create_user", { ...CREATE, roles: [true] }, "roles.0: "],
   ["create_user", { ...CREATE, admin: true }, 'Unrecognized key: "admin"'],
   ["create_user", { ...CREATE, password: "secret" }, 'Unrecognized key: "password"'],
   [
     "update_user",
     { userId: USER, lastName: "y".repeat(256) },
-    "expected string to have <=255 characters at lastName",
+    "lastName: Too big: expected string to have <=255 characters",
   ],
-  ["update_user", { userId: USER, roles: [0] }, "expected number to be >=1 at roles[0]"],
+  ["update_user", { userId: USER, roles: [0] }, "roles.0: Too small: expected number to be >=1"],
   ["delete_user", { userId: "1 OR 1=1" }, "userId must be a UUID"],
   [
     "reset_password",
@@ -57,22 +65,22 @@ const INVALID: Array<[string, Record<string, unknown>, string]> = [
   [
     "list_object_storage_credentials",
     { userId: USER, regionName: "" },
-    "expected string to have >=1 characters at regionName",
+    "regionName: Too small: expected string to have >=1 characters",
   ],
   [
     "get_object_storage_credentials",
     { userId: USER, objectStorageId: STORAGE, credentialId: "12" },
-    "credentialId must be a whole number at credentialId",
+    "credentialId: credentialId must be a whole number",
   ],
   [
     "get_object_storage_credentials",
     { userId: USER, objectStorageId: STORAGE, credentialId: 1.5 },
-    "credentialId must be a whole number at credentialId",
+    "credentialId: credentialId must be a whole number",
   ],
   [
     "get_object_storage_credentials",
     { userId: USER, objectStorageId: STORAGE, credentialId: -1 },
-    "expected number to be >=1 at credentialId",
+    "credentialId: Too small: expected number to be >=1",
   ],
   [
     "regenerate_object_storage_credentials",
@@ -82,15 +90,15 @@ const INVALID: Array<[string, Record<string, unknown>, string]> = [
   [
     "regenerate_object_storage_credentials",
     { userId: USER, objectStorageId: STORAGE },
-    "credentialId must be a whole number at credentialId",
+    "credentialId: credentialId must be a whole number",
   ],
 ];
 
-describe("input validation", () => {
+describe.each(PROTOCOL_ERAS)("input validation (%s era)", (era) => {
   it.each(INVALID)(
     "%s refuses %j, naming the problem, without calling the API",
     async (tool, args, expected) => {
-      const { client, sandbox } = await connectToSandbox();
+      const { client, sandbox } = await connectToSandbox({ era });
       const text = await callToolError(client, tool, args);
       expect(text).toContain("Input validation error");
       expect(text).toContain(expected);

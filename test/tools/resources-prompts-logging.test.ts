@@ -1,12 +1,17 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ErrorCode, LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  Client,
+  InMemoryTransport,
+  LOG_LEVEL_META_KEY,
+  type LoggingLevel,
+  ProtocolErrorCode,
+} from "@modelcontextprotocol/client";
+import { McpServer } from "@modelcontextprotocol/server";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { z } from "zod";
 import type { LogFields } from "../../src/log.js";
-import { withMcpLogging } from "../../src/mcp-logging.js";
+import { McpLogLevel } from "../../src/mcp-logging.js";
 import { SecretRedactor } from "../../src/safety/secrets.js";
-import { callTool, connectToSandbox, NO_CONFIRMATION } from "../helpers/mcp.js";
+import { callTool, connectToSandbox, NO_CONFIRMATION, PROTOCOL_ERAS } from "../helpers/mcp.js";
 import { apiRequests } from "../helpers/sandbox.js";
 
 const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
@@ -15,9 +20,9 @@ function textOfResource(content: { text: string } | { blob: string } | undefined
   return content && "text" in content ? content.text : "";
 }
 
-describe("resources", () => {
+describe.each(PROTOCOL_ERAS)("resources (%s era)", (era) => {
   it("lists the roles resource and every user through the template", async () => {
-    const { client, sandbox } = await connectToSandbox();
+    const { client, sandbox } = await connectToSandbox({ era });
     const { resources } = await client.listResources();
     expect(resources.map((r) => r.uri)).toContain("contabo://roles");
     const owner = [...sandbox.state.users.values()].find((u) => u.owner);
@@ -34,7 +39,7 @@ describe("resources", () => {
   });
 
   it("reads the roles and one user as JSON", async () => {
-    const { client, sandbox } = await connectToSandbox();
+    const { client, sandbox } = await connectToSandbox({ era });
     const roles = await client.readResource({ uri: "contabo://roles" });
     const parsed = JSON.parse(textOfResource(roles.contents[0])) as Array<{ name: string }>;
     expect(parsed.map((r) => r.name)).toContain("Billing");
@@ -48,7 +53,7 @@ describe("resources", () => {
   });
 
   it("completes a userId from part of an id or an e-mail", async () => {
-    const { client, sandbox } = await connectToSandbox();
+    const { client, sandbox } = await connectToSandbox({ era });
     const owner = [...sandbox.state.users.values()].find((u) => u.owner);
     const byEmail = await client.complete({
       ref: { type: "ref/resource", uri: "contabo://users/{userId}" },
@@ -63,29 +68,30 @@ describe("resources", () => {
   });
 });
 
-describe("resources: limits and errors", () => {
+describe.each(PROTOCOL_ERAS)("resources: limits and errors (%s era)", (era) => {
   it("serves only the resources whose tools are enabled (--tools)", async () => {
-    const { client } = await connectToSandbox({ safety: { allowTools: ["retrieve_role_list"] } });
+    const { client } = await connectToSandbox({ era, safety: { allowTools: ["retrieve_role_list"] } });
     const { resources } = await client.listResources();
     expect(resources.map((r) => r.uri)).toEqual(["contabo://roles"]);
     expect((await client.listResourceTemplates()).resourceTemplates).toEqual([]);
     await expect(client.readResource({ uri: `contabo://users/${UNKNOWN_ID}` })).rejects.toThrow(/not found/i);
   });
 
-  it("answers resource-not-found (-32002) for an unknown user and invalid params for a bad id", async () => {
-    const { client } = await connectToSandbox();
+  it("answers resource-not-found (SEP-2164: -32602 with the uri as data) for an unknown user, invalid params for a bad id", async () => {
+    const { client } = await connectToSandbox({ era });
     await expect(client.readResource({ uri: `contabo://users/${UNKNOWN_ID}` })).rejects.toMatchObject({
-      code: -32002,
+      code: ProtocolErrorCode.InvalidParams,
       message: expect.stringContaining(`contabo://users/${UNKNOWN_ID} (no such user)`),
+      data: { uri: `contabo://users/${UNKNOWN_ID}` },
     });
     await expect(client.readResource({ uri: "contabo://users/not-an-id" })).rejects.toMatchObject({
-      code: ErrorCode.InvalidParams,
+      code: ProtocolErrorCode.InvalidParams,
       message: expect.stringContaining("the userId must be a UUID"),
     });
   });
 
   it("completes an e-mail with one filtered request, not by reading every user", async () => {
-    const { client, sandbox } = await connectToSandbox({ sandbox: { userCount: 500 } });
+    const { client, sandbox } = await connectToSandbox({ era, sandbox: { userCount: 500 } });
     const before = apiRequests(sandbox).length;
     const found = await client.complete({
       ref: { type: "ref/resource", uri: "contabo://users/{userId}" },
@@ -99,9 +105,9 @@ describe("resources: limits and errors", () => {
   });
 });
 
-describe("prompts", () => {
+describe.each(PROTOCOL_ERAS)("prompts (%s era)", (era) => {
   it("offers offboard_user, access_review and onboard_user with their arguments", async () => {
-    const { client } = await connectToSandbox();
+    const { client } = await connectToSandbox({ era });
     const { prompts } = await client.listPrompts();
     expect(
       prompts.map((p) => [p.name, (p.arguments ?? []).map((a) => `${a.name}${a.required ? "" : "?"}`)]),
@@ -113,7 +119,7 @@ describe("prompts", () => {
   });
 
   it("turns the arguments into a plan that uses the tools and the confirmation policy", async () => {
-    const { client } = await connectToSandbox();
+    const { client } = await connectToSandbox({ era });
     const offboard = await client.getPrompt({
       name: "offboard_user",
       arguments: { user: "jane@example.com" },
@@ -151,46 +157,59 @@ describe("prompts", () => {
 
 describe("MCP logging", () => {
   it("redacts a secret in a forwarded log line, and still writes the line to the server's log", async () => {
-    const server = new McpServer(
-      { name: "logging-test", version: "1.0.0" },
-      { capabilities: { logging: {} } },
-    );
     const redactor = new SecretRedactor();
     const secret = "s3cr3t-Value-That-Must-Not-Leak-1234";
     redactor.remember(secret);
     const written: Array<{ message: string; fields?: LogFields }> = [];
     const record = (message: string, fields?: LogFields) => written.push({ message, fields });
-    const log = withMcpLogging(
-      server,
-      { debug: record, info: record, warn: record, error: record },
-      redactor,
+    const server = new McpServer(
+      { name: "logging-test", version: "1.0.0" },
+      { capabilities: { logging: {} } },
     );
+    const level = new McpLogLevel("legacy");
+    level.install(server);
+    server.registerTool("echo_secret", { inputSchema: z.object({}) }, async (_args, ctx) => {
+      level
+        .forRequest(ctx, { debug: record, info: record, warn: record, error: record }, redactor)
+        .warn(`token refresh answered ${secret}`, { echoed: secret });
+      return { content: [] };
+    });
     const client = new Client({ name: "test-client", version: "1.0.0" });
     const messages: unknown[] = [];
-    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+    client.setNotificationHandler("notifications/message", (n) => {
       messages.push(n.params.data);
     });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
     onTestFinished(() => client.close());
 
-    log.warn(`token refresh answered ${secret}`, { echoed: secret });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(messages).toHaveLength(1);
+    await client.setLoggingLevel("warning");
+    await client.callTool({ name: "echo_secret", arguments: {} });
+    await until(() => messages.length === 1);
     expect(JSON.stringify(messages)).not.toContain(secret);
     expect(JSON.stringify(messages)).toContain("token refresh answered");
     expect(written).toHaveLength(1);
   });
 
-  it("sends the server's log lines at the level the client set, redacted", async () => {
+  it("2025 era: sends nothing until the client sets a level, then the lines at or above it, redacted", async () => {
     const { client, sandbox } = await connectToSandbox(NO_CONFIRMATION);
     const messages: Array<{ level: string; data: unknown }> = [];
-    client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+    client.setNotificationHandler("notifications/message", (notification) => {
       messages.push(notification.params);
     });
-    await callTool(client, "retrieve_user_list", { size: 1 }); // a read logs at debug: below the default
     await callTool(client, "retrieve_user_client", { reveal: true }); // a reveal logs at info
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await callTool(client, "update_user", {
+      userId: [...sandbox.state.users.values()][2]?.userId,
+      firstName: "Unheard",
+    });
+    // No level set: no notification at all, not even at info. The calls' results came after any
+    // notification they would have sent on this ordered in-memory link, so none is in flight.
+    expect(messages).toEqual([]);
+
+    await client.setLoggingLevel("info");
+    await callTool(client, "retrieve_user_list", { size: 1 }); // a plain read logs at debug: below info
+    await callTool(client, "retrieve_user_client", { reveal: true });
+    await until(() => messages.length === 1);
     expect(messages.map((m) => m.level)).toEqual(["info"]);
     expect(messages[0]?.data).toMatchObject({
       message: "tool call",
@@ -200,7 +219,7 @@ describe("MCP logging", () => {
 
     await client.setLoggingLevel("debug");
     await callTool(client, "retrieve_user_list", { size: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => messages.length === 2);
     expect(messages.at(-1)).toMatchObject({ level: "debug", data: { tool: "retrieve_user_list" } });
     expect(JSON.stringify(messages)).not.toContain(sandbox.state.apiClient.secret);
 
@@ -209,7 +228,43 @@ describe("MCP logging", () => {
       userId: [...sandbox.state.users.values()][2]?.userId,
       firstName: "Quiet",
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(messages.at(-1)?.data).toMatchObject({ tool: "retrieve_user_list" });
+    expect(messages).toHaveLength(2);
+  });
+
+  it("2026-07-28: sends a request's lines only when that request carries a log level in _meta", async () => {
+    const { client, sandbox } = await connectToSandbox({ ...NO_CONFIRMATION, era: "modern" });
+    const messages: Array<{ level: string; data: unknown }> = [];
+    client.setNotificationHandler("notifications/message", (notification) => {
+      messages.push(notification.params);
+    });
+    const withLevel = (level: LoggingLevel) => ({ _meta: { [LOG_LEVEL_META_KEY]: level } });
+    await client.callTool({ name: "retrieve_user_client", arguments: { reveal: true } });
+    expect(messages).toEqual([]);
+
+    await client.callTool({ name: "retrieve_user_list", arguments: { size: 1 }, ...withLevel("info") });
+    await client.callTool({
+      name: "retrieve_user_client",
+      arguments: { reveal: true },
+      ...withLevel("info"),
+    });
+    await until(() => messages.length === 1);
+    expect(messages[0]).toMatchObject({ level: "info", data: { tool: "retrieve_user_client" } });
+
+    await client.callTool({ name: "retrieve_user_list", arguments: { size: 1 }, ...withLevel("debug") });
+    await until(() => messages.length === 2);
+    expect(messages[1]).toMatchObject({ level: "debug", data: { tool: "retrieve_user_list" } });
+    // The level is per request: the next request without one gets nothing again.
+    await client.callTool({ name: "retrieve_user_list", arguments: { size: 1 } });
+    expect(messages).toHaveLength(2);
+    expect(JSON.stringify(messages)).not.toContain(sandbox.state.apiClient.secret);
   });
 });
+
+/** Waits for a condition the test needs, with a bound (no fixed sleeps). */
+async function until(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for the condition");
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

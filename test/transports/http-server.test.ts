@@ -1,8 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { request } from "undici";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createContaboClient } from "../../src/client/index.js";
@@ -20,7 +18,7 @@ async function serve(api: UsersApi, options: Partial<HttpServerOptions> = {}) {
   const http = await startHttpServer({
     host: "127.0.0.1",
     port: 0,
-    newServer: () => createMcpServer({ api, logger, safety }),
+    newServer: (era) => createMcpServer({ api, logger, safety, era }),
     logger,
     ...options,
   });
@@ -28,8 +26,12 @@ async function serve(api: UsersApi, options: Partial<HttpServerOptions> = {}) {
   return http;
 }
 
-async function connect(url: string, token?: string): Promise<Client> {
-  const client = new Client({ name: "http-test", version: "1.0.0" });
+/** A v2 client pinned to 2026-07-28 (or, with era "legacy", one that opens with `initialize`). */
+async function connect(url: string, token?: string, era: "legacy" | "modern" = "modern"): Promise<Client> {
+  const client = new Client(
+    { name: "http-test", version: "1.0.0" },
+    era === "modern" ? { versionNegotiation: { mode: { pin: "2026-07-28" } } } : {},
+  );
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
   onTestFinished(() => client.close());
@@ -90,7 +92,7 @@ describe("Streamable HTTP transport", () => {
         host: "127.0.0.1",
         port: 0,
         logger,
-        newServer: () => createMcpServer({ api, logger, safety }),
+        newServer: (era) => createMcpServer({ api, logger, safety, era }),
       });
       onTestFinished(() => http.close(100));
       return connect(http.url);
