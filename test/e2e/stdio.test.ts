@@ -1,31 +1,16 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 
 import { seedState } from "../../src/sandbox/seed.js";
 import { TOOLS } from "../../src/tools/registry.js";
 import { toolListing } from "../../src/tools/tool-listing.js";
+import { CLI, cleanEnv, exited, runCli, startedServer } from "../helpers/cli.js";
 import { knownSecrets, recordServerOutput } from "../helpers/logs.js";
-
-const CLI = fileURLToPath(new URL("../../dist/package/cli.js", import.meta.url));
-
-/** An empty home for the spawned servers, so that no ~/.cntb.yaml of this machine is read. */
-const EMPTY_HOME = mkdtempSync(join(tmpdir(), "contabo-users-mcp-home-"));
-
-/** The environment without any CONTABO_* or MCP_* variable, so the developer's own settings cannot leak in. */
-function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !name.startsWith("CONTABO_") && !name.startsWith("MCP_")) env[name] = value;
-  }
-  return { ...env, HOME: EMPTY_HOME, ...extra };
-}
 
 async function connect(args: string[]): Promise<{ client: Client; stderr: string[] }> {
   const transport = new StdioClientTransport({
@@ -40,45 +25,6 @@ async function connect(args: string[]): Promise<{ client: Client; stderr: string
   await client.connect(transport);
   onTestFinished(() => client.close());
   return { client, stderr };
-}
-
-/** The CLI spawned raw, its stderr collected; `until` waits for a pattern in it. Killed after the test. */
-function runCli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: cleanEnv(env),
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  onTestFinished(() => {
-    child.kill("SIGKILL");
-  });
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const until = (pattern: RegExp) =>
-    new Promise<RegExpExecArray>((resolve) => {
-      const check = () => {
-        const match = pattern.exec(stderr);
-        if (match) resolve(match);
-        else child.stderr.once("data", () => setImmediate(check));
-      };
-      check();
-    });
-  return { child, stderr: () => stderr, until, exit: () => exited(child) };
-}
-
-/** `contabo-users-mcp --sandbox` spawned raw, once it says it is serving. */
-async function startedServer() {
-  const server = runCli(["--sandbox"]);
-  await server.until(/serving MCP/);
-  return server;
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.once("exit", (code) => resolve(code));
-  });
 }
 
 describe("the built CLI over stdio", () => {
@@ -267,9 +213,6 @@ describe("the CLI over Streamable HTTP", () => {
   it("serves /mcp on loopback, and exits 0 on SIGTERM", async () => {
     const server = runCli(["--http", "--sandbox", "--port", "0"]);
     const [, url = ""] = await server.until(/"url":"([^"]+)"/);
-    const { StreamableHTTPClientTransport } = await import(
-      "@modelcontextprotocol/sdk/client/streamableHttp.js"
-    );
     const client = new Client({ name: "e2e-http", version: "1.0.0" });
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
     expect((await client.listTools()).tools).toHaveLength(TOOLS.length);

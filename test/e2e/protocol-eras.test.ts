@@ -1,0 +1,145 @@
+import {
+  Client,
+  type Progress,
+  StreamableHTTPClientTransport,
+  type Transport,
+} from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport as V1StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { TOOLS } from "../../src/tools/registry.js";
+import { CLI, cleanEnv, runCli } from "../helpers/cli.js";
+
+/**
+ * Real clients of both protocol eras against the built CLI, over stdio and over Streamable HTTP:
+ * each lists the tools, calls a read and a write tool, reads a resource, gets a prompt, and
+ * receives progress while every page of users is read.
+ */
+interface EraClient {
+  /** The era the client negotiated, where it can say (the v1 client only knows 2025). */
+  era(): string | undefined;
+  toolNames(): Promise<string[]>;
+  call(
+    name: string,
+    args: Record<string, unknown>,
+    onprogress?: (progress: Progress) => void,
+  ): Promise<{ isError?: boolean; structuredContent?: unknown }>;
+  readResource(uri: string): Promise<string>;
+  promptText(name: string, args: Record<string, string>): Promise<string>;
+}
+
+type Where = { kind: "stdio" } | { kind: "http"; url: string };
+
+const INFO = { name: "era-e2e", version: "1.0.0" };
+
+function stdioParams() {
+  return { command: process.execPath, args: [CLI, "--sandbox"], env: cleanEnv(), stderr: "ignore" as const };
+}
+
+async function v2Client(where: Where, pinned: boolean): Promise<EraClient> {
+  const client = new Client(INFO, pinned ? { versionNegotiation: { mode: { pin: "2026-07-28" } } } : {});
+  const transport: Transport =
+    where.kind === "stdio"
+      ? new StdioClientTransport(stdioParams())
+      : new StreamableHTTPClientTransport(new URL(where.url));
+  await client.connect(transport);
+  onTestFinished(() => client.close());
+  return {
+    era: () => client.getProtocolEra(),
+    toolNames: async () => (await client.listTools()).tools.map((tool) => tool.name),
+    call: (name, args, onprogress) =>
+      client.callTool({ name, arguments: args }, onprogress ? { onprogress } : undefined),
+    readResource: async (uri) => {
+      const [content] = (await client.readResource({ uri })).contents;
+      return content && "text" in content ? content.text : "";
+    },
+    promptText: async (name, args) => {
+      const [message] = (await client.getPrompt({ name, arguments: args })).messages;
+      return message?.content.type === "text" ? message.content.text : "";
+    },
+  };
+}
+
+async function v1Client(where: Where): Promise<EraClient> {
+  const client = new V1Client(INFO);
+  await client.connect(
+    where.kind === "stdio"
+      ? new V1StdioClientTransport(stdioParams())
+      : new V1StreamableHTTPClientTransport(new URL(where.url)),
+  );
+  onTestFinished(() => client.close());
+  return {
+    era: () => undefined,
+    toolNames: async () => (await client.listTools()).tools.map((tool) => tool.name),
+    call: async (name, args, onprogress) => {
+      const result = await client.callTool(
+        { name, arguments: args },
+        undefined,
+        onprogress ? { onprogress } : undefined,
+      );
+      return { isError: result.isError === true, structuredContent: result.structuredContent };
+    },
+    readResource: async (uri) => {
+      const [content] = (await client.readResource({ uri })).contents;
+      return content && "text" in content ? content.text : "";
+    },
+    promptText: async (name, args) => {
+      const [message] = (await client.getPrompt({ name, arguments: args })).messages;
+      return message?.content.type === "text" ? message.content.text : "";
+    },
+  };
+}
+
+const CLIENTS = [
+  { client: "v2 Client pinned to 2026-07-28", era: "modern", connect: (w: Where) => v2Client(w, true) },
+  {
+    client: "v2 Client in its default 2025-era mode",
+    era: "legacy",
+    connect: (w: Where) => v2Client(w, false),
+  },
+  { client: "v1 Client (@modelcontextprotocol/sdk 1.x)", era: undefined, connect: v1Client },
+] as const;
+
+async function exercise(client: EraClient, expectedEra: string | undefined): Promise<void> {
+  expect(client.era()).toBe(expectedEra);
+  expect((await client.toolNames()).sort()).toEqual(TOOLS.map((tool) => tool.name).sort());
+
+  const progress: Progress[] = [];
+  const all = await client.call("retrieve_user_list", { all: true, size: 10 }, (p) => progress.push(p));
+  expect(all.isError).toBeFalsy();
+  const users = (all.structuredContent as { users: Array<{ userId: string; owner: boolean }> }).users;
+  expect(users).toHaveLength(25);
+  // 25 users in pages of 10: progress before pages 2 and 3, and a last one when all are read. A
+  // client may drop the one that races the result, so at least the first two must arrive, rising.
+  expect(progress.length).toBeGreaterThanOrEqual(2);
+  expect(progress.map((p) => p.progress)).toEqual([10, 20, 25].slice(0, progress.length));
+  expect(progress.every((p) => p.total === 25)).toBe(true);
+
+  const target = users.find((user) => !user.owner)?.userId;
+  const renamed = await client.call("update_user", { userId: target, firstName: "Eraproof" });
+  expect(renamed.isError).toBeFalsy();
+  const read = await client.call("retrieve_user", { userId: target });
+  expect(read.structuredContent).toMatchObject({ user: { firstName: "Eraproof" } });
+
+  const roles = JSON.parse(await client.readResource("contabo://roles")) as Array<{ name: string }>;
+  expect(roles.map((role) => role.name)).toContain("Administrator");
+  expect(await client.promptText("offboard_user", { user: "someone@example.com" })).toContain(
+    "Offboard the Contabo user someone@example.com.",
+  );
+}
+
+describe.each(CLIENTS)("over stdio: $client", ({ era, connect }) => {
+  it("lists, reads, writes, reads a resource, gets a prompt and receives progress", async () => {
+    await exercise(await connect({ kind: "stdio" }), era);
+  });
+});
+
+describe.each(CLIENTS)("over Streamable HTTP: $client", ({ era, connect }) => {
+  it("lists, reads, writes, reads a resource, gets a prompt and receives progress", async () => {
+    const server = runCli(["--http", "--sandbox", "--port", "0"]);
+    const [, url = ""] = await server.until(/"url":"([^"]+)"/);
+    await exercise(await connect({ kind: "http", url }), era);
+  });
+});
