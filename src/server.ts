@@ -60,7 +60,13 @@ export function createMcpServer({
     { name: SERVER_NAME, version: VERSION },
     {
       instructions: INSTRUCTIONS,
-      capabilities: { logging: {} },
+      // The lists change only with a restart, and users (resources) are not watched: no list_changed.
+      capabilities: {
+        logging: {},
+        tools: { listChanged: false },
+        prompts: { listChanged: false },
+        resources: { listChanged: false },
+      },
       // The lists depend only on how this server was started; users (resources) change any time.
       cacheHints: {
         "server/discover": listHint,
