@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { stripVTControlCharacters } from "node:util";
 
 // tools-call-error is not run: it calls the suite's fixture tool test_error_handling. It passed with
 // SDK v1 only because v1 answered an unknown tool with an isError result; v2 answers -32602, as the
@@ -92,7 +93,7 @@ const modern = await runSuite(
   600_000,
 );
 // The suite's summary: one "✓ name: N passed, M failed" line per scenario (colours stripped).
-const plain = modern.output.replaceAll(/\x1b\[[0-9;]*m/g, "");
+const plain = stripVTControlCharacters(modern.output);
 const summary = plain.slice(plain.indexOf("=== SUMMARY ==="));
 for (const line of summary.split("\n")) {
   const match = /^([✓✗]) ([\w-]+): (\d+) passed, (\d+) failed/.exec(line);
