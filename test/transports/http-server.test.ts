@@ -1,6 +1,11 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type CallToolResult, Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import {
+  type CallToolResult,
+  Client,
+  LOG_LEVEL_META_KEY,
+  StreamableHTTPClientTransport,
+} from "@modelcontextprotocol/client";
 import { request } from "undici";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createContaboClient } from "../../src/client/index.js";
@@ -119,6 +124,71 @@ describe("Streamable HTTP transport", () => {
       clients.map((client) => client.callTool({ name: "retrieve_user_list", arguments: { size: 1 } })),
     );
     expect(tokenRequests(sandbox)).toHaveLength(1);
+  });
+
+  it("serves both protocol eras from /mcp, each request of a 2026-07-28 client on its own", async () => {
+    const sandbox = await useSandbox();
+    const http = await serve(clientFor(sandbox).api);
+    for (const era of ["modern", "legacy"] as const) {
+      const client = await connect(http.url, undefined, era);
+      expect(client.getProtocolEra()).toBe(era);
+      const listed = await client.callTool({ name: "retrieve_user_list", arguments: { size: 2 } });
+      expect((listed.structuredContent as { users: unknown[] }).users).toHaveLength(2);
+    }
+  });
+
+  it("sends a 2026-07-28 call's log lines on that call's own response stream, only when it asks", async () => {
+    const sandbox = await useSandbox();
+    const http = await serve(clientFor(sandbox).api);
+    const client = await connect(http.url);
+    const messages: Array<{ level: string; data: unknown }> = [];
+    client.setNotificationHandler("notifications/message", (n) => {
+      messages.push(n.params);
+    });
+    const userId = [...sandbox.state.users.values()].find((u) => !u.owner)?.userId;
+    await client.callTool({ name: "update_user", arguments: { userId, firstName: "Silent" } });
+    expect(messages).toEqual([]);
+    await client.callTool({
+      name: "update_user",
+      arguments: { userId, firstName: "Heard" },
+      _meta: { [LOG_LEVEL_META_KEY]: "info" },
+    });
+    // Stateless HTTP has no other stream: the line can only have come on the call's own response.
+    expect(messages).toEqual([
+      expect.objectContaining({
+        level: "info",
+        data: expect.objectContaining({ tool: "update_user", outcome: "ok" }),
+      }),
+    ]);
+  });
+
+  it("validates the 2026-07-28 headers against the body (400, -32020)", async () => {
+    const sandbox = await useSandbox();
+    const http = await serve(clientFor(sandbox).api);
+    const envelope = {
+      "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+      "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1.0.0" },
+      "io.modelcontextprotocol/clientCapabilities": {},
+    };
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/list", params: { _meta: envelope } });
+    const ok = await post(http.url, body, {
+      "mcp-protocol-version": "2026-07-28",
+      "mcp-method": "tools/list",
+    });
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.text)).toMatchObject({
+      id: 7,
+      result: { tools: expect.any(Array), ttlMs: 300_000 },
+    });
+    const mismatch = await post(http.url, body, {
+      "mcp-protocol-version": "2026-07-28",
+      "mcp-method": "prompts/list",
+    });
+    expect(mismatch.status).toBe(400);
+    expect(JSON.parse(mismatch.text)).toMatchObject({ id: 7, error: { code: -32020 } });
+    const missing = await post(http.url, body);
+    expect(missing.status).toBe(400);
+    expect(JSON.parse(missing.text)).toMatchObject({ error: { code: -32020 } });
   });
 
   it("answers /healthz, 404 for other paths, 405 for GET and DELETE on /mcp", async () => {
