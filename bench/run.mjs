@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { build } from "esbuild";
 import { request } from "undici";
 import { v4 as uuidv4 } from "uuid";
@@ -58,8 +58,17 @@ function sandboxEnv(sandbox) {
   });
 }
 
-/** Spawn to the answer of the first tools/list over stdio, in ms. */
-function coldStart(script) {
+const ENVELOPE = {
+  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+  "io.modelcontextprotocol/clientInfo": { name: "bench", version: "1" },
+  "io.modelcontextprotocol/clientCapabilities": {},
+};
+
+/**
+ * Spawn to the answer of the first tools/list over stdio, in ms: after a 2025-era `initialize`
+ * (legacy), or as a 2026-07-28 request on its own (modern).
+ */
+function coldStart(script, era = "legacy") {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, [script], { env: cleanEnv(), stdio: ["pipe", "pipe", "ignore"] });
@@ -74,6 +83,10 @@ function coldStart(script) {
     });
     child.once("error", reject);
     const send = (message) => child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
+    if (era === "modern") {
+      send({ id: 2, method: "tools/list", params: { _meta: ENVELOPE } });
+      return;
+    }
     send({
       id: 1,
       method: "initialize",
@@ -96,14 +109,18 @@ function rssMb(pid) {
 
 const HEAP_PROBE_FILE = join(EMPTY_HOME, "heap.json");
 
-async function stdioClient(sandbox, args = []) {
+async function stdioClient(sandbox, era = "modern") {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ["--expose-gc", "--import", join(ROOT, "bench/heap-probe.mjs"), OURS, ...args],
+    args: ["--expose-gc", "--import", join(ROOT, "bench/heap-probe.mjs"), OURS],
     env: { ...sandboxEnv(sandbox), HEAP_PROBE_FILE },
     stderr: "ignore",
   });
-  const client = new Client({ name: "bench", version: "1.0.0" });
+  // A pinned client probes on a short-lived sibling process first; the one measured is the second.
+  const client = new Client(
+    { name: "bench", version: "1.0.0" },
+    era === "modern" ? { versionNegotiation: { mode: { pin: "2026-07-28" } } } : {},
+  );
   await client.connect(transport);
   return { client, pid: transport.pid };
 }
@@ -181,37 +198,51 @@ await build({
   },
 });
 
-// Cold start, interleaved with the two floors so that all three see the same machine load.
-const cold = { ours: [], floor: [], floorBundle: [] };
-for (let run = 0; run < SIZES.coldRuns + 1; run++) {
-  const samples = [await coldStart(OURS), await coldStart(FLOOR), await coldStart(FLOOR_BUNDLE)];
-  if (run === 0) continue; // the first round warms the file cache
-  cold.ours.push(samples[0]);
-  cold.floor.push(samples[1]);
-  cold.floorBundle.push(samples[2]);
+// Cold start, interleaved with the two floors so that all three see the same machine load; in
+// both protocol eras.
+for (const era of ["legacy", "modern"]) {
+  const cold = { ours: [], floor: [], floorBundle: [] };
+  for (let run = 0; run < SIZES.coldRuns + 1; run++) {
+    const samples = [
+      await coldStart(OURS, era),
+      await coldStart(FLOOR, era),
+      await coldStart(FLOOR_BUNDLE, era),
+    ];
+    if (run === 0) continue; // the first round warms the file cache
+    cold.ours.push(samples[0]);
+    cold.floor.push(samples[1]);
+    cold.floorBundle.push(samples[2]);
+  }
+  report(era === "legacy" ? "coldStartMs" : "coldStartModernMs", {
+    ours: summary(cold.ours),
+    floorPlain: summary(cold.floor),
+    floorBundled: summary(cold.floorBundle),
+    ratioToBundledFloor: round(quantile(cold.ours, 0.5) / quantile(cold.floorBundle, 0.5)),
+    target: "<= 1.15",
+  });
 }
-report("coldStartMs", {
-  ours: summary(cold.ours),
-  floorPlain: summary(cold.floor),
-  floorBundled: summary(cold.floorBundle),
-  ratioToBundledFloor: round(quantile(cold.ours, 0.5) / quantile(cold.floorBundle, 0.5)),
-  target: "<= 1.15",
-});
 
-// Per call, over stdio, against a raw undici GET of the same sandbox route.
+// Per call, over stdio, against a raw undici GET of the same sandbox route: a 2026-07-28 client
+// (perCallMs), and a 2025-era one (perCallLegacyMs), interleaved.
 const sandbox = await startSandbox({ userCount: 200 });
 const token = await accessToken(sandbox);
 const userId = [...sandbox.state.users.values()][5].userId;
-const stdio = await stdioClient(sandbox);
-for (let i = 0; i < SIZES.warmup; i++)
+const stdio = await stdioClient(sandbox, "modern");
+const legacyStdio = await stdioClient(sandbox, "legacy");
+for (let i = 0; i < SIZES.warmup; i++) {
   await stdio.client.callTool({ name: "retrieve_user", arguments: { userId } });
-for (let i = 0; i < SIZES.warmup; i++) await rawGet(sandbox, token, `/v1/users/${userId}`);
+  await legacyStdio.client.callTool({ name: "retrieve_user", arguments: { userId } });
+  await rawGet(sandbox, token, `/v1/users/${userId}`);
+}
 const idle = rssMb(stdio.pid);
 const idleHeap = await heapAfterGcMb(stdio.pid);
-const perCall = { ours: [], raw: [] };
+const perCall = { ours: [], legacy: [], raw: [] };
 for (let i = 0; i < SIZES.calls; i++) {
   perCall.ours.push(
     await timed(() => stdio.client.callTool({ name: "retrieve_user", arguments: { userId } })),
+  );
+  perCall.legacy.push(
+    await timed(() => legacyStdio.client.callTool({ name: "retrieve_user", arguments: { userId } })),
   );
   perCall.raw.push(await timed(() => rawGet(sandbox, token, `/v1/users/${userId}`)));
 }
@@ -221,6 +252,13 @@ report("perCallMs", {
   ratio: round(quantile(perCall.ours, 0.5) / quantile(perCall.raw, 0.5)),
   target: "<= 2.0",
 });
+report("perCallLegacyMs", {
+  ours: summary(perCall.legacy),
+  rawUndici: summary(perCall.raw),
+  ratio: round(quantile(perCall.legacy, 0.5) / quantile(perCall.raw, 0.5)),
+  target: "<= 2.0",
+});
+await legacyStdio.client.close();
 
 // Memory: idle, then after many calls.
 for (let i = 0; i < SIZES.memoryCalls; i++)
@@ -263,20 +301,38 @@ const url = await new Promise((resolve) => {
     if (match) resolve(match[1]);
   });
 });
-// The load: 16 concurrent loops posting MCP tools/call requests, as a stateless client would.
-const callBody = JSON.stringify({
-  jsonrpc: "2.0",
-  id: 1,
-  method: "tools/call",
-  params: { name: "retrieve_user_list", arguments: { size: 10 } },
-});
-const mcpCall = async () => {
-  const response = await request(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
-    body: callBody,
-  });
-  const answer = await response.body.json();
+// The load: 16 concurrent loops posting MCP tools/call requests, as a stateless client would: a
+// 2026-07-28 request (envelope and headers), and a 2025-era one (no initialize: stateless).
+const arguments_ = { size: 10 };
+const bodies = {
+  modern: JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "tools/call",
+    params: { name: "retrieve_user_list", arguments: arguments_, _meta: ENVELOPE },
+  }),
+  legacy: JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "tools/call",
+    params: { name: "retrieve_user_list", arguments: arguments_ },
+  }),
+};
+const headers = {
+  modern: {
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+    "mcp-protocol-version": "2026-07-28",
+    "mcp-method": "tools/call",
+    "mcp-name": "retrieve_user_list",
+  },
+  legacy: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+};
+const mcpCall = (era) => async () => {
+  const response = await request(url, { method: "POST", headers: headers[era], body: bodies[era] });
+  // A JSON body, or an event stream whose last data line carries the result.
+  const text = await response.body.text();
+  const answer = JSON.parse(text.startsWith("{") ? text : text.split("\ndata: ").at(-1));
   if (answer.result?.isError !== false && answer.result?.structuredContent === undefined)
     throw new Error(`call failed: ${JSON.stringify(answer).slice(0, 200)}`);
 };
@@ -293,13 +349,22 @@ const forSeconds = async (seconds, loop) => {
   );
   return count / seconds;
 };
-await forSeconds(0.5, mcpCall);
-const oursPerSecond = await forSeconds(SIZES.seconds, mcpCall);
+await forSeconds(0.5, mcpCall("modern"));
+await forSeconds(0.5, mcpCall("legacy"));
+const oursPerSecond = await forSeconds(SIZES.seconds, mcpCall("modern"));
+const legacyPerSecond = await forSeconds(SIZES.seconds, mcpCall("legacy"));
 const rawPerSecond = await forSeconds(SIZES.seconds, () => rawGet(sandbox, token, "/v1/users?size=10"));
 report("throughputPerSecond", {
   ours: round(oursPerSecond, 0),
   rawUndici: round(rawPerSecond, 0),
   ratio: round(oursPerSecond / rawPerSecond),
+  target: ">= 0.5",
+  concurrency: 16,
+});
+report("throughputLegacyPerSecond", {
+  ours: round(legacyPerSecond, 0),
+  rawUndici: round(rawPerSecond, 0),
+  ratio: round(legacyPerSecond / rawPerSecond),
   target: ">= 0.5",
   concurrency: 16,
 });

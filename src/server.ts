@@ -1,4 +1,9 @@
-import { type CallToolResult, McpServer, type ServerContext } from "@modelcontextprotocol/server";
+import {
+  type CallToolResult,
+  McpServer,
+  type ServerContext,
+  type StandardSchemaWithJSON,
+} from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { ContaboError, ContaboNetworkError } from "./client/errors.js";
 import type { UsersApi } from "./client/users-api.js";
@@ -10,6 +15,7 @@ import { auditTarget } from "./safety/audit.js";
 import type { Decision, ElicitationChannel } from "./safety/confirmation.js";
 import { createSafety, type Safety, type SafetyConfig } from "./safety/index.js";
 import type { ServerSettings, ToolContext, ToolDefinition } from "./tools/define-tool.js";
+import { withListedJsonSchema } from "./tools/listed-schema.js";
 import { TOOLS } from "./tools/registry.js";
 import { outputSchemaOf, toolListing } from "./tools/tool-listing.js";
 import { toolError, toolRefusal, toolSuccess } from "./tools/tool-result.js";
@@ -30,8 +36,11 @@ export interface ServerOptions {
   era?: ProtocolEra;
 }
 
+/** A tool's schema as registered with the SDK (see tools/listed-schema.ts). */
+type ListedSchema = StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>>;
+
 /** What a tool that is turned off accepts: anything, since it refuses every call. */
-const ANY_ARGUMENTS = z.looseObject({});
+const ANY_ARGUMENTS = withListedJsonSchema(z.looseObject({}), { type: "object" });
 
 /** How long clients may cache the lists (2026-07-28 cache hints): they change only with a restart. */
 const LIST_TTL_MS = 5 * 60_000;
@@ -80,18 +89,12 @@ export function createMcpServer({
   logLevel.install(server);
   for (const tool of tools) {
     const enabled = layer.selection.enabled.has(tool.name);
-    server.registerTool(
+    server.registerTool<ListedSchema, ListedSchema>(
       tool.name,
       // A tool turned off (--read-only, --tools) is not listed, and a call to it is refused, and
       // audited, by the safety layer, before its arguments are read.
       enabled
-        ? {
-            title: tool.annotations.title,
-            description: tool.description,
-            inputSchema: tool.input,
-            outputSchema: outputSchemaOf(tool),
-            annotations: tool.annotations,
-          }
+        ? { title: tool.annotations.title, description: tool.description, ...listedSchemas(tool, tools) }
         : { description: tool.description, inputSchema: ANY_ARGUMENTS },
       async (args: Record<string, unknown>, ctx: ServerContext) => {
         const progressToken = ctx.mcpReq._meta?.progressToken;
@@ -119,6 +122,23 @@ export function createMcpServer({
   const listed = toolListing(tools).filter((tool) => layer.selection.enabled.has(tool.name));
   server.server.setRequestHandler("tools/list", () => ({ tools: listed }));
   return server;
+}
+
+const schemasOf = new WeakMap<ToolDefinition, { inputSchema: ListedSchema; outputSchema: ListedSchema }>();
+
+/** The tool's schemas for the SDK, made once per process: zod validates, the listed JSON describes. */
+function listedSchemas(tool: ToolDefinition, tools: readonly ToolDefinition[]) {
+  let schemas = schemasOf.get(tool);
+  if (!schemas) {
+    const listed = toolListing(tools).find((entry) => entry.name === tool.name);
+    if (!listed?.outputSchema) throw new Error(`${tool.name} is missing from the tool listing`);
+    schemas = {
+      inputSchema: withListedJsonSchema(tool.input, listed.inputSchema),
+      outputSchema: withListedJsonSchema(outputSchemaOf(tool), listed.outputSchema),
+    };
+    schemasOf.set(tool, schemas);
+  }
+  return { ...schemas, annotations: tool.annotations };
 }
 
 /**

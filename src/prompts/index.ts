@@ -77,11 +77,14 @@ export const PROMPTS: readonly PromptDefinition[] = [
   }),
 ];
 
+/** Each prompt's argument schema, made once per process (a server is made per HTTP request). */
+const ARGUMENT_SCHEMAS = new Map(PROMPTS.map((prompt) => [prompt.name, z.object(prompt.args)]));
+
 export function registerPrompts(server: McpServer): void {
   for (const prompt of PROMPTS) {
     server.registerPrompt(
       prompt.name,
-      { title: prompt.title, description: prompt.description, argsSchema: z.object(prompt.args) },
+      { title: prompt.title, description: prompt.description, argsSchema: ARGUMENT_SCHEMAS.get(prompt.name) },
       (args) => ({ messages: [{ role: "user", content: { type: "text", text: prompt.text(args) } }] }),
     );
   }
