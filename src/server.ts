@@ -36,6 +36,8 @@ export interface ServerOptions {
   era?: ProtocolEra;
 }
 
+const NOT_GIVEN = { apiUrl: "(not given)", sandbox: false, authMode: "(not given)" };
+
 /** A tool's schema as registered with the SDK (see tools/listed-schema.ts). */
 type ListedSchema = StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>>;
 
@@ -54,16 +56,11 @@ export function createMcpServer({
   logger = silentLogger,
   tools = TOOLS,
   safety = {},
-  about = { apiUrl: "(not given)", sandbox: false, authMode: "(not given)" },
+  about = NOT_GIVEN,
   era = "legacy",
 }: ServerOptions): McpServer {
   const layer = "gate" in safety ? safety : createSafety(safety, tools);
-  const settings: ServerSettings = {
-    ...about,
-    confirmMode: layer.gate.mode,
-    enabledTools: tools.filter((tool) => layer.selection.enabled.has(tool.name)).map((tool) => tool.name),
-    disabledTools: Object.fromEntries(layer.selection.disabled),
-  };
+  const { settings, configs, listed } = prepared(tools, layer, about);
   const listHint = { ttlMs: LIST_TTL_MS, cacheScope: "private" } as const;
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION },
@@ -87,15 +84,10 @@ export function createMcpServer({
   );
   const logLevel = new McpLogLevel(era);
   logLevel.install(server);
-  for (const tool of tools) {
-    const enabled = layer.selection.enabled.has(tool.name);
+  tools.forEach((tool, index) => {
     server.registerTool<ListedSchema, ListedSchema>(
       tool.name,
-      // A tool turned off (--read-only, --tools) is not listed, and a call to it is refused, and
-      // audited, by the safety layer, before its arguments are read.
-      enabled
-        ? { title: tool.annotations.title, description: tool.description, ...listedSchemas(tool, tools) }
-        : { description: tool.description, inputSchema: ANY_ARGUMENTS },
+      configs[index] as ToolConfig,
       async (args: Record<string, unknown>, ctx: ServerContext) => {
         const progressToken = ctx.mcpReq._meta?.progressToken;
         const progress = async (done: number, total?: number, message?: string) => {
@@ -115,30 +107,75 @@ export function createMcpServer({
         return callTool(tool, args, context, elicitationChannel(server, era, ctx), layer, log);
       },
     );
-  }
+  });
   registerResources(server, api, layer.selection.enabled);
   registerPrompts(server);
   // The SDK would convert every schema on every tools/list; this listing is made once, and trimmed.
-  const listed = toolListing(tools).filter((tool) => layer.selection.enabled.has(tool.name));
   server.server.setRequestHandler("tools/list", () => ({ tools: listed }));
   return server;
 }
 
-const schemasOf = new WeakMap<ToolDefinition, { inputSchema: ListedSchema; outputSchema: ListedSchema }>();
+interface ToolConfig {
+  title?: string;
+  description: string;
+  inputSchema: ListedSchema;
+  outputSchema?: ListedSchema;
+  annotations?: ToolDefinition["annotations"];
+}
 
-/** The tool's schemas for the SDK, made once per process: zod validates, the listed JSON describes. */
-function listedSchemas(tool: ToolDefinition, tools: readonly ToolDefinition[]) {
-  let schemas = schemasOf.get(tool);
-  if (!schemas) {
-    const listed = toolListing(tools).find((entry) => entry.name === tool.name);
-    if (!listed?.outputSchema) throw new Error(`${tool.name} is missing from the tool listing`);
-    schemas = {
+interface Prepared {
+  tools: readonly ToolDefinition[];
+  about: NonNullable<ServerOptions["about"]>;
+  settings: ServerSettings;
+  /** Each tool's registration, in registry order. */
+  configs: ToolConfig[];
+  /** The tools/list result: the enabled tools, in registry order. */
+  listed: ReturnType<typeof toolListing>;
+}
+
+const preparedFor = new WeakMap<Safety, Prepared>();
+
+/**
+ * What every server instance of this process registers, made once: over HTTP there is an instance
+ * per request. The SDK gets each tool's zod schema with the listed JSON Schema attached
+ * (tools/listed-schema.ts), so it converts nothing per request either.
+ */
+function prepared(
+  tools: readonly ToolDefinition[],
+  layer: Safety,
+  about: NonNullable<ServerOptions["about"]>,
+): Prepared {
+  const known = preparedFor.get(layer);
+  if (known && known.tools === tools && known.about === about) return known;
+  const listing = toolListing(tools);
+  const configs = tools.map((tool, index): ToolConfig => {
+    const listed = listing[index];
+    // A tool turned off (--read-only, --tools) is not listed, and a call to it is refused, and
+    // audited, by the safety layer, before its arguments are read.
+    if (!layer.selection.enabled.has(tool.name) || !listed?.outputSchema)
+      return { description: tool.description, inputSchema: ANY_ARGUMENTS };
+    return {
+      title: tool.annotations.title,
+      description: tool.description,
       inputSchema: withListedJsonSchema(tool.input, listed.inputSchema),
       outputSchema: withListedJsonSchema(outputSchemaOf(tool), listed.outputSchema),
+      annotations: tool.annotations,
     };
-    schemasOf.set(tool, schemas);
-  }
-  return { ...schemas, annotations: tool.annotations };
+  });
+  const made: Prepared = {
+    tools,
+    about,
+    configs,
+    listed: listing.filter((tool) => layer.selection.enabled.has(tool.name)),
+    settings: {
+      ...about,
+      confirmMode: layer.gate.mode,
+      enabledTools: tools.filter((tool) => layer.selection.enabled.has(tool.name)).map((tool) => tool.name),
+      disabledTools: Object.fromEntries(layer.selection.disabled),
+    },
+  };
+  preparedFor.set(layer, made);
+  return made;
 }
 
 /**

@@ -46,7 +46,7 @@ export function confirmableOutput(output: z.ZodObject): z.ZodObject {
 }
 
 export const ELICITATION_UNSUPPORTED =
-  "This call needs the user's confirmation, and this server asks for it through MCP elicitation, which this client did not declare. Nothing was done. Use a client that supports elicitation (form mode), or start the server with --confirm token (the tool then returns a preview and a confirmationToken to call again with) or --confirm auto.";
+  "This call needs the user's confirmation, and this server asks for it through MCP elicitation, which this client did not declare (a 2026-07-28 client cannot be asked that way by this server yet). Nothing was done. Use a client that supports elicitation (form mode), or start the server with --confirm token (the tool then returns a preview and a confirmationToken to call again with) or --confirm auto.";
 
 /**
  * Decides whether a call may act now. Destructive calls and calls that reveal a secret need the
