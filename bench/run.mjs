@@ -277,12 +277,15 @@ report("memoryMb", {
 });
 
 // Context cost.
-const listed = await stdio.client.listTools();
-const listBytes = Buffer.byteLength(JSON.stringify(listed));
+// What a client puts in the model's context: the tool definitions. The whole result also carries
+// the 2026-07-28 cache hints and the server's identity in _meta.
+const listed = await stdio.client.request({ method: "tools/list", params: {} });
+const listBytes = Buffer.byteLength(JSON.stringify({ tools: listed.tools }));
 const hundred = await stdio.client.callTool({ name: "retrieve_user_list", arguments: { size: 100 } });
 report("contextCost", {
   toolsListBytes: listBytes,
   toolsListTokens: Math.round(listBytes / 4),
+  toolsListResultBytes: Buffer.byteLength(JSON.stringify(listed)),
   target: "< 4000 tokens",
   listOf100UsersBytes: Buffer.byteLength(JSON.stringify(hundred)),
 });
