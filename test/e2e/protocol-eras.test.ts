@@ -38,6 +38,28 @@ function stdioParams() {
   return { command: process.execPath, args: [CLI, "--sandbox"], env: cleanEnv(), stderr: "ignore" as const };
 }
 
+/** What both SDK generations' clients offer for resources and prompts, as the test reads them. */
+interface ResourceAndPromptClient {
+  readResource(params: { uri: string }): Promise<{ contents: Array<{ text: string } | { blob: string }> }>;
+  getPrompt(params: {
+    name: string;
+    arguments: Record<string, string>;
+  }): Promise<{ messages: Array<{ content: { type: string; text?: string } }> }>;
+}
+
+function readers(client: ResourceAndPromptClient): Pick<EraClient, "readResource" | "promptText"> {
+  return {
+    readResource: async (uri) => {
+      const [content] = (await client.readResource({ uri })).contents;
+      return content && "text" in content ? content.text : "";
+    },
+    promptText: async (name, args) => {
+      const [message] = (await client.getPrompt({ name, arguments: args })).messages;
+      return message?.content.type === "text" ? (message.content.text ?? "") : "";
+    },
+  };
+}
+
 async function v2Client(where: Where, pinned: boolean): Promise<EraClient> {
   const client = new Client(INFO, pinned ? { versionNegotiation: { mode: { pin: "2026-07-28" } } } : {});
   const transport: Transport =
@@ -51,14 +73,7 @@ async function v2Client(where: Where, pinned: boolean): Promise<EraClient> {
     toolNames: async () => (await client.listTools()).tools.map((tool) => tool.name),
     call: (name, args, onprogress) =>
       client.callTool({ name, arguments: args }, onprogress ? { onprogress } : undefined),
-    readResource: async (uri) => {
-      const [content] = (await client.readResource({ uri })).contents;
-      return content && "text" in content ? content.text : "";
-    },
-    promptText: async (name, args) => {
-      const [message] = (await client.getPrompt({ name, arguments: args })).messages;
-      return message?.content.type === "text" ? message.content.text : "";
-    },
+    ...readers(client),
   };
 }
 
@@ -81,14 +96,7 @@ async function v1Client(where: Where): Promise<EraClient> {
       );
       return { isError: result.isError === true, structuredContent: result.structuredContent };
     },
-    readResource: async (uri) => {
-      const [content] = (await client.readResource({ uri })).contents;
-      return content && "text" in content ? content.text : "";
-    },
-    promptText: async (name, args) => {
-      const [message] = (await client.getPrompt({ name, arguments: args })).messages;
-      return message?.content.type === "text" ? message.content.text : "";
-    },
+    ...readers(client),
   };
 }
 
