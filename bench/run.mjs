@@ -18,6 +18,7 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const OURS = join(ROOT, "dist/package/cli.js");
 const FLOOR = join(ROOT, "bench/floor-server.mjs");
 const FLOOR_BUNDLE = join(ROOT, "bench/floor-server.bundle.mjs");
+const THIN = join(ROOT, "bench/thin-server.mjs");
 const SIZES = quick
   ? { coldRuns: 3, calls: 100, warmup: 20, seconds: 1, memoryCalls: 1_000, pages: 10 }
   : { coldRuns: 15, calls: 1_000, warmup: 100, seconds: 8, memoryCalls: 20_000, pages: 100 };
@@ -109,11 +110,11 @@ function rssMb(pid) {
 
 const HEAP_PROBE_FILE = join(EMPTY_HOME, "heap.json");
 
-async function stdioClient(sandbox, era = "modern") {
+async function stdioClient(sandbox, era = "modern", script = OURS, extraEnv = {}) {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ["--expose-gc", "--import", join(ROOT, "bench/heap-probe.mjs"), OURS],
-    env: { ...sandboxEnv(sandbox), HEAP_PROBE_FILE },
+    args: ["--expose-gc", "--import", join(ROOT, "bench/heap-probe.mjs"), script],
+    env: { ...sandboxEnv(sandbox), HEAP_PROBE_FILE, ...extraEnv },
     stderr: "ignore",
   });
   // A pinned client probes on a short-lived sibling process first; the one measured is the second.
@@ -229,36 +230,44 @@ const token = await accessToken(sandbox);
 const userId = [...sandbox.state.users.values()][5].userId;
 const stdio = await stdioClient(sandbox, "modern");
 const legacyStdio = await stdioClient(sandbox, "legacy");
+const thinEnv = { BENCH_TOKEN: token, BENCH_API_URL: sandbox.apiUrl };
+const thin = await stdioClient(sandbox, "modern", THIN, thinEnv);
+const legacyThin = await stdioClient(sandbox, "legacy", THIN, thinEnv);
+const callOnce = (client) => client.callTool({ name: "retrieve_user", arguments: { userId } });
 for (let i = 0; i < SIZES.warmup; i++) {
-  await stdio.client.callTool({ name: "retrieve_user", arguments: { userId } });
-  await legacyStdio.client.callTool({ name: "retrieve_user", arguments: { userId } });
+  for (const client of [stdio, legacyStdio, thin, legacyThin]) await callOnce(client.client);
   await rawGet(sandbox, token, `/v1/users/${userId}`);
 }
 const idle = rssMb(stdio.pid);
 const idleHeap = await heapAfterGcMb(stdio.pid);
-const perCall = { ours: [], legacy: [], raw: [] };
+const perCall = { ours: [], legacy: [], thin: [], legacyThin: [], raw: [] };
 for (let i = 0; i < SIZES.calls; i++) {
-  perCall.ours.push(
-    await timed(() => stdio.client.callTool({ name: "retrieve_user", arguments: { userId } })),
-  );
-  perCall.legacy.push(
-    await timed(() => legacyStdio.client.callTool({ name: "retrieve_user", arguments: { userId } })),
-  );
+  perCall.ours.push(await timed(() => callOnce(stdio.client)));
+  perCall.thin.push(await timed(() => callOnce(thin.client)));
+  perCall.legacy.push(await timed(() => callOnce(legacyStdio.client)));
+  perCall.legacyThin.push(await timed(() => callOnce(legacyThin.client)));
   perCall.raw.push(await timed(() => rawGet(sandbox, token, `/v1/users/${userId}`)));
 }
+const ratio = (a, b) => round(quantile(a, 0.5) / quantile(b, 0.5));
 report("perCallMs", {
   ours: summary(perCall.ours),
+  thinnestV2Server: summary(perCall.thin),
   rawUndici: summary(perCall.raw),
-  ratio: round(quantile(perCall.ours, 0.5) / quantile(perCall.raw, 0.5)),
-  target: "<= 2.0",
+  ratioToThinnest: ratio(perCall.ours, perCall.thin),
+  ratio: ratio(perCall.ours, perCall.raw),
+  target: "<= 2.0 × raw undici; <= 1.10 × the thinnest v2 server (issue 13)",
 });
 report("perCallLegacyMs", {
   ours: summary(perCall.legacy),
+  thinnestV2Server: summary(perCall.legacyThin),
   rawUndici: summary(perCall.raw),
-  ratio: round(quantile(perCall.legacy, 0.5) / quantile(perCall.raw, 0.5)),
-  target: "<= 2.0",
+  ratioToThinnest: ratio(perCall.legacy, perCall.legacyThin),
+  ratio: ratio(perCall.legacy, perCall.raw),
+  target: "<= 2.0 × raw undici; <= 1.10 × the thinnest v2 server (issue 13)",
 });
 await legacyStdio.client.close();
+await thin.client.close();
+await legacyThin.client.close();
 
 // Memory: idle, then after many calls.
 for (let i = 0; i < SIZES.memoryCalls; i++)
