@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { fileURLToPath } from "node:url";
+import type { ProtocolEra } from "@modelcontextprotocol/server";
 import { withCntbFallback } from "./client/cntb-config.js";
 import { ContaboError } from "./client/errors.js";
 import { type ContaboClientConfig, createContaboClient } from "./client/index.js";
 import { type Command, readCommand, USAGE, UsageError } from "./config.js";
 import { createLogger, type Logger } from "./log.js";
-import type { ProtocolEra } from "./mcp-logging.js";
 import { createSafety } from "./safety/index.js";
 import { SecretRedactor } from "./safety/secrets.js";
 import { createMcpServer } from "./server.js";

@@ -2,14 +2,12 @@ import {
   LOG_LEVEL_META_KEY,
   type LoggingLevel,
   type McpServer,
+  type ProtocolEra,
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import type { LogFields, Logger, LogLevel } from "./log.js";
 import type { SecretRedactor } from "./safety/secrets.js";
 import { SERVER_NAME } from "./version.js";
-
-/** The protocol family a server instance speaks: 2025-era (`initialize`) or 2026-07-28 (stateless). */
-export type ProtocolEra = "legacy" | "modern";
 
 const SEVERITY: Record<LoggingLevel, number> = {
   debug: 0,

@@ -1,6 +1,7 @@
 import {
   type CallToolResult,
   McpServer,
+  type ProtocolEra,
   type ServerContext,
   type StandardSchemaWithJSON,
 } from "@modelcontextprotocol/server";
@@ -8,7 +9,7 @@ import { z } from "zod";
 import { ContaboError, ContaboNetworkError } from "./client/errors.js";
 import type { UsersApi } from "./client/users-api.js";
 import { type Logger, silentLogger } from "./log.js";
-import { McpLogLevel, type ProtocolEra } from "./mcp-logging.js";
+import { McpLogLevel } from "./mcp-logging.js";
 import { registerPrompts } from "./prompts/index.js";
 import { registerResources } from "./resources/index.js";
 import { auditTarget } from "./safety/audit.js";
@@ -60,7 +61,7 @@ export function createMcpServer({
   era = "legacy",
 }: ServerOptions): McpServer {
   const layer = "gate" in safety ? safety : createSafety(safety, tools);
-  const { settings, configs, listed } = prepared(tools, layer, about);
+  const { settings, registrations, listed } = prepared(tools, layer, about);
   const listHint = { ttlMs: LIST_TTL_MS, cacheScope: "private" } as const;
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION },
@@ -84,10 +85,10 @@ export function createMcpServer({
   );
   const logLevel = new McpLogLevel(era);
   logLevel.install(server);
-  tools.forEach((tool, index) => {
+  for (const { tool, config } of registrations) {
     server.registerTool<ListedSchema, ListedSchema>(
       tool.name,
-      configs[index] as ToolConfig,
+      config,
       async (args: Record<string, unknown>, ctx: ServerContext) => {
         const progressToken = ctx.mcpReq._meta?.progressToken;
         const progress = async (done: number, total?: number, message?: string) => {
@@ -107,7 +108,7 @@ export function createMcpServer({
         return callTool(tool, args, context, elicitationChannel(server, era, ctx), layer, log);
       },
     );
-  });
+  }
   registerResources(server, api, layer.selection.enabled);
   registerPrompts(server);
   // The SDK would convert every schema on every tools/list; this listing is made once, and trimmed.
@@ -127,8 +128,8 @@ interface Prepared {
   tools: readonly ToolDefinition[];
   about: NonNullable<ServerOptions["about"]>;
   settings: ServerSettings;
-  /** Each tool's registration, in registry order. */
-  configs: ToolConfig[];
+  /** Each tool with its registration, in registry order. */
+  registrations: Array<{ tool: ToolDefinition; config: ToolConfig }>;
   /** The tools/list result: the enabled tools, in registry order. */
   listed: ReturnType<typeof toolListing>;
 }
@@ -148,24 +149,30 @@ function prepared(
   const known = preparedFor.get(layer);
   if (known && known.tools === tools && known.about === about) return known;
   const listing = toolListing(tools);
-  const configs = tools.map((tool, index): ToolConfig => {
-    const listed = listing[index];
+  const registrations = tools.map((tool, index) => {
     // A tool turned off (--read-only, --tools) is not listed, and a call to it is refused, and
     // audited, by the safety layer, before its arguments are read.
-    if (!layer.selection.enabled.has(tool.name) || !listed?.outputSchema)
-      return { description: tool.description, inputSchema: ANY_ARGUMENTS };
-    return {
+    if (!layer.selection.enabled.has(tool.name)) {
+      return { tool, config: { description: tool.description, inputSchema: ANY_ARGUMENTS } };
+    }
+    const listed = listing[index];
+    // An enabled tool must be checked against the schemas it lists: never register it without them.
+    if (listed?.name !== tool.name || !listed.outputSchema) {
+      throw new Error(`the tool listing has no schemas for ${tool.name}`);
+    }
+    const config: ToolConfig = {
       title: tool.annotations.title,
       description: tool.description,
       inputSchema: withListedJsonSchema(tool.input, listed.inputSchema),
       outputSchema: withListedJsonSchema(outputSchemaOf(tool), listed.outputSchema),
       annotations: tool.annotations,
     };
+    return { tool, config };
   });
   const made: Prepared = {
     tools,
     about,
-    configs,
+    registrations,
     listed: listing.filter((tool) => layer.selection.enabled.has(tool.name)),
     settings: {
       ...about,

@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { toNodeHandler } from "@modelcontextprotocol/node";
-import { createMcpHandler, type McpServer } from "@modelcontextprotocol/server";
+import { createMcpHandler, type McpServer, type ProtocolEra } from "@modelcontextprotocol/server";
 import type { Logger } from "../log.js";
-import type { ProtocolEra } from "../mcp-logging.js";
 import { type HttpGuardOptions, HttpGuards } from "./http-guards.js";
 
 export { HttpConfigError } from "./http-guards.js";

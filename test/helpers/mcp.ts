@@ -6,11 +6,10 @@ import {
   InMemoryTransport,
   StreamableHTTPClientTransport,
 } from "@modelcontextprotocol/client";
-import { createMcpHandler } from "@modelcontextprotocol/server";
+import { createMcpHandler, type ProtocolEra } from "@modelcontextprotocol/server";
 import { expect, onTestFinished } from "vitest";
 import type { UsersApi } from "../../src/client/users-api.js";
 import type { Logger } from "../../src/log.js";
-import type { ProtocolEra } from "../../src/mcp-logging.js";
 import type { Safety, SafetyConfig } from "../../src/safety/index.js";
 import { createSafety } from "../../src/safety/index.js";
 import type { SandboxOptions } from "../../src/sandbox/index.js";

@@ -4,6 +4,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { createContaboClient } from "../../src/client/index.js";
 import { createLogger } from "../../src/log.js";
 import { connectClient } from "../helpers/mcp.js";
+import { until } from "../helpers/until.js";
 
 /** An API on loopback that accepts requests and never answers them. */
 async function hangingApi() {
@@ -22,14 +23,6 @@ async function hangingApi() {
       }),
   );
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, closed };
-}
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe("cancellation", () => {

@@ -13,6 +13,7 @@ import { McpLogLevel } from "../../src/mcp-logging.js";
 import { SecretRedactor } from "../../src/safety/secrets.js";
 import { callTool, connectToSandbox, NO_CONFIRMATION, PROTOCOL_ERAS } from "../helpers/mcp.js";
 import { apiRequests } from "../helpers/sandbox.js";
+import { until } from "../helpers/until.js";
 
 const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
 
@@ -259,12 +260,3 @@ describe("MCP logging", () => {
     expect(JSON.stringify(messages)).not.toContain(sandbox.state.apiClient.secret);
   });
 });
-
-/** Waits for a condition the test needs, with a bound (no fixed sleeps). */
-async function until(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting for the condition");
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}

@@ -162,6 +162,43 @@ describe("Streamable HTTP transport", () => {
     ]);
   });
 
+  it("gives 2026-07-28 cache hints: 5 minutes for what changes only on restart, none for account data", async () => {
+    const sandbox = await useSandbox();
+    const http = await serve(clientFor(sandbox).api);
+    const envelope = {
+      "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+      "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1.0.0" },
+      "io.modelcontextprotocol/clientCapabilities": {},
+    };
+    const hints: Record<string, unknown> = {};
+    const requests: Array<[string, Record<string, unknown>, Record<string, string>]> = [
+      ["server/discover", {}, {}],
+      ["tools/list", {}, {}],
+      ["prompts/list", {}, {}],
+      ["resources/templates/list", {}, {}],
+      ["resources/list", {}, {}],
+      ["resources/read", { uri: "contabo://roles" }, { "mcp-name": "contabo://roles" }],
+    ];
+    for (const [method, params, extra] of requests) {
+      const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: { ...params, _meta: envelope } });
+      const answer = await post(http.url, body, {
+        "mcp-protocol-version": "2026-07-28",
+        "mcp-method": method,
+        ...extra,
+      });
+      const { result } = JSON.parse(answer.text) as { result: { ttlMs: number; cacheScope: string } };
+      hints[method] = `${result.ttlMs} ${result.cacheScope}`;
+    }
+    expect(hints).toEqual({
+      "server/discover": "300000 private",
+      "tools/list": "300000 private",
+      "prompts/list": "300000 private",
+      "resources/templates/list": "300000 private",
+      "resources/list": "0 private",
+      "resources/read": "0 private",
+    });
+  });
+
   it("validates the 2026-07-28 headers against the body (400, -32020)", async () => {
     const sandbox = await useSandbox();
     const http = await serve(clientFor(sandbox).api);
