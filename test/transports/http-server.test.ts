@@ -56,6 +56,13 @@ async function post(url: string, body: string, headers: Record<string, string> =
   return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
 }
 
+/** The per-request _meta of a 2026-07-28 request sent by hand. */
+const ENVELOPE = {
+  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+  "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1.0.0" },
+  "io.modelcontextprotocol/clientCapabilities": {},
+};
+
 const TOKEN = "0123456789abcdef0123456789abcdef-token";
 
 const INITIALIZE = JSON.stringify({
@@ -165,11 +172,6 @@ describe("Streamable HTTP transport", () => {
   it("gives 2026-07-28 cache hints: 5 minutes for what changes only on restart, none for account data", async () => {
     const sandbox = await useSandbox();
     const http = await serve(clientFor(sandbox).api);
-    const envelope = {
-      "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-      "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1.0.0" },
-      "io.modelcontextprotocol/clientCapabilities": {},
-    };
     const hints: Record<string, unknown> = {};
     const requests: Array<[string, Record<string, unknown>, Record<string, string>]> = [
       ["server/discover", {}, {}],
@@ -180,7 +182,7 @@ describe("Streamable HTTP transport", () => {
       ["resources/read", { uri: "contabo://roles" }, { "mcp-name": "contabo://roles" }],
     ];
     for (const [method, params, extra] of requests) {
-      const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: { ...params, _meta: envelope } });
+      const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: { ...params, _meta: ENVELOPE } });
       const answer = await post(http.url, body, {
         "mcp-protocol-version": "2026-07-28",
         "mcp-method": method,
@@ -202,12 +204,7 @@ describe("Streamable HTTP transport", () => {
   it("validates the 2026-07-28 headers against the body (400, -32020)", async () => {
     const sandbox = await useSandbox();
     const http = await serve(clientFor(sandbox).api);
-    const envelope = {
-      "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-      "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1.0.0" },
-      "io.modelcontextprotocol/clientCapabilities": {},
-    };
-    const body = JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/list", params: { _meta: envelope } });
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/list", params: { _meta: ENVELOPE } });
     const ok = await post(http.url, body, {
       "mcp-protocol-version": "2026-07-28",
       "mcp-method": "tools/list",
