@@ -76,6 +76,7 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
       apiUrl: sandbox.apiUrl,
       authUrl: sandbox.tokenUrl,
       credentials: sandbox.login(),
+      maxInFlight: command.client.maxInFlight,
       logger,
       redactor,
     };
@@ -99,8 +100,18 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
     confirm: safety.gate.mode,
     tools: [...safety.selection.enabled].join(","),
   };
+  if (safety.gate.mode === "token") {
+    logger.warn(
+      "--confirm token: the model itself can complete confirmations (it gets the token it must send back); choose it only for automation you trust, not to protect against a misled model",
+    );
+  } else if (safety.gate.mode === "off") {
+    logger.warn("--confirm off: destructive calls, role grants and secret reveals run without asking anyone");
+  }
   const about = { apiUrl: client.apiUrl.origin, sandbox: command.sandbox, authMode: client.tokens.mode };
-  const newServer = (era: ProtocolEra) => createMcpServer({ api: client.api, logger, safety, about, era });
+  const anonymousCaller = command.http ? "http:anonymous" : "stdio";
+  const { redirectHosts } = command;
+  const newServer = (era: ProtocolEra) =>
+    createMcpServer({ api: client.api, logger, safety, about, era, anonymousCaller, redirectHosts });
   const onerror = (error: Error) => logger.warn("MCP protocol error", { error: error.message });
 
   if (command.http) {

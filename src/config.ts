@@ -3,7 +3,8 @@ import { CREDENTIAL_VARIABLES } from "./client/credentials.js";
 import type { ContaboClientConfig } from "./client/index.js";
 import { isLogLevel, type LogLevel } from "./log.js";
 import { CONFIRM_MODES, type ConfirmMode } from "./safety/confirmation.js";
-import type { SafetyConfig } from "./safety/index.js";
+import { DEFAULT_INVITATIONS_PER_MINUTE, type SafetyConfig } from "./safety/index.js";
+import { DEFAULT_REDIRECT_HOSTS, parseRedirectHosts } from "./safety/redirect-url.js";
 
 export const USAGE = `Usage:
   contabo-users-mcp [--sandbox] [options]               MCP server over stdio
@@ -22,11 +23,17 @@ Options:
   --allowed-hosts L  --http: Host header names accepted (default on loopback: localhost,127.0.0.1,[::1])
   --allowed-origins L  --http: browser Origins accepted (default on loopback: loopback origins)
   --seed N           sandbox: seed of the demo data (default fixed, so data is the same on every start)
-  --confirm MODE     auto, elicit, token or off: how destructive calls and secret reveals are confirmed (default auto)
-  --confirm-ttl S    seconds a confirmation token stays valid (default 300)
+  --confirm MODE     how destructive calls, role grants and secret reveals are confirmed (default auto):
+                     auto/elicit: a form the client shows the person; refused when the client has none
+                     token: a preview and a token the model sends back (the model can confirm itself)
+                     off: no confirmation
+  --confirm-ttl S    seconds a confirmation stays valid (default 300)
   --read-only        offer only the read-only tools
   --tools LIST       comma-separated tool names or globs to offer (read-only wins)
-  --email-limit N    e-mails per user per minute from reset_password / resend_email_verification (default 1; 0 = no limit)
+  --email-limit N    e-mails per recipient per minute (resets, verifications, invitations; default 1; 0 = no limit)
+  --invite-limit N   new users (invitation e-mails) per minute (default 10; 0 = no limit)
+  --redirect-hosts L hosts, with their subdomains, that a redirectUrl may lead to (default contabo.com)
+  --upstream-concurrency N  requests to Contabo in flight at once, process-wide (default 8)
   --audit-log FILE   also append the audit lines to FILE (created with mode 0600)
 
 Environment (real API): CONTABO_CLIENT_ID, CONTABO_CLIENT_SECRET, CONTABO_API_USER, CONTABO_API_PASSWORD
@@ -43,7 +50,8 @@ export type Command =
       seed?: number;
       logLevel: LogLevel;
       client: ContaboClientConfig;
-      safety: Omit<SafetyConfig, "auditSink" | "redactor" | "now">;
+      safety: Omit<SafetyConfig, "auditSink" | "redactor" | "now" | "store">;
+      redirectHosts: string[];
       /** Present with --http. */
       http?: HttpConfig;
     }
@@ -109,17 +117,16 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     );
   }
   const confirmMode = readConfirmMode(values.confirm ?? envValue(env, "CONTABO_MCP_CONFIRM") ?? "auto");
-  if (http && confirmMode === "elicit") {
-    throw new UsageError(
-      "--confirm elicit cannot work over stateless HTTP (elicitation needs a session): use auto or token with --http",
-    );
-  }
   return {
     kind: "serve",
     sandbox: values.sandbox ?? readBoolean("CONTABO_MCP_SANDBOX", env),
     seed,
     logLevel,
-    client: clientConfigFromEnv(env),
+    client: {
+      ...clientConfigFromEnv(env),
+      maxInFlight: readInteger("--upstream-concurrency", values["upstream-concurrency"] ?? "8", 1, 256),
+    },
+    redirectHosts: readRedirectHosts(values["redirect-hosts"]),
     safety: {
       confirmMode,
       confirmKey: envValue(env, "CONTABO_MCP_CONFIRM_KEY"),
@@ -127,6 +134,12 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
       readOnly: values["read-only"] ?? readBoolean("CONTABO_MCP_READ_ONLY", env),
       allowTools: list(values.tools),
       emailsPerUserPerMinute: readInteger("--email-limit", values["email-limit"] ?? "1", 0, 1000),
+      invitationsPerMinute: readInteger(
+        "--invite-limit",
+        values["invite-limit"] ?? String(DEFAULT_INVITATIONS_PER_MINUTE),
+        0,
+        1000,
+      ),
       auditFile: values["audit-log"],
     },
     http,
@@ -168,6 +181,9 @@ function parse(argv: readonly string[]) {
       "read-only": { type: "boolean" },
       tools: { type: "string" },
       "email-limit": { type: "string" },
+      "invite-limit": { type: "string" },
+      "redirect-hosts": { type: "string" },
+      "upstream-concurrency": { type: "string" },
       "audit-log": { type: "string" },
       http: { type: "boolean" },
       "allowed-hosts": { type: "string" },
@@ -217,6 +233,15 @@ function readConfirmMode(value: string): ConfirmMode {
       `--confirm must be one of ${CONFIRM_MODES.join(", ")}, not ${JSON.stringify(value)}`,
     );
   return mode;
+}
+
+function readRedirectHosts(value: string | undefined): string[] {
+  if (value === undefined) return [...DEFAULT_REDIRECT_HOSTS];
+  try {
+    return parseRedirectHosts(value);
+  } catch (error) {
+    throw new UsageError(`--redirect-hosts: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function readLogLevel(value: string): LogLevel {

@@ -1,25 +1,26 @@
 import {
-  type CallToolResult,
+  CLIENT_CAPABILITIES_META_KEY,
+  type ClientCapabilities,
   McpServer,
   type ProtocolEra,
   type ServerContext,
   type StandardSchemaWithJSON,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { ContaboError, ContaboNetworkError } from "./client/errors.js";
 import type { UsersApi } from "./client/users-api.js";
 import { type Logger, silentLogger } from "./log.js";
 import { McpLogLevel } from "./mcp-logging.js";
 import { registerPrompts } from "./prompts/index.js";
 import { registerResources } from "./resources/index.js";
-import { auditTarget } from "./safety/audit.js";
-import type { Decision, ElicitationChannel } from "./safety/confirmation.js";
+import type { CallOrigin } from "./safety/confirmation.js";
+import { guardedCall } from "./safety/guarded-call.js";
 import { createSafety, type Safety, type SafetyConfig } from "./safety/index.js";
-import type { ServerSettings, ToolContext, ToolDefinition } from "./tools/define-tool.js";
+import { DEFAULT_REDIRECT_HOSTS } from "./safety/redirect-url.js";
+import { callPresenter } from "./tools/call-presenter.js";
+import type { ServerSettings, ToolDefinition } from "./tools/define-tool.js";
 import { withListedJsonSchema } from "./tools/listed-schema.js";
 import { TOOLS } from "./tools/registry.js";
-import { outputSchemaOf, toolListing } from "./tools/tool-listing.js";
-import { toolError, toolRefusal, toolSuccess } from "./tools/tool-result.js";
+import { inputSchemaOf, outputSchemaOf, toolListing } from "./tools/tool-listing.js";
 import { SERVER_NAME, VERSION } from "./version.js";
 
 export interface ServerOptions {
@@ -35,6 +36,13 @@ export interface ServerOptions {
    * connect with `initialize`, 2026-07-28 clients send each request on its own.
    */
   era?: ProtocolEra;
+  /**
+   * Who calls when the request carries no bearer identity: "stdio" (the default) for the local
+   * client, "http:anonymous" over HTTP without a token. Confirmations are bound to the caller.
+   */
+  anonymousCaller?: string;
+  /** Hosts (and subdomains) a redirectUrl may lead to; default contabo.com. */
+  redirectHosts?: readonly string[];
 }
 
 const NOT_GIVEN = { apiUrl: "(not given)", sandbox: false, authMode: "(not given)" };
@@ -49,7 +57,7 @@ const ANY_ARGUMENTS = withListedJsonSchema(z.looseObject({}), { type: "object" }
 const LIST_TTL_MS = 5 * 60_000;
 
 const INSTRUCTIONS =
-  "Manage the users of a Contabo account: list, create, update, disable and delete users, send password-reset and verification e-mails, and manage the API client secret and users' S3 object-storage credentials. Find ids with retrieve_user_list and list_object_storage_credentials first; roles can be given by name (retrieve_role_list lists them), retrieve_user_audits shows who changed what, and auth_status says which account and settings are in use. Destructive calls and revealing secrets need the user's confirmation: when a tool answers confirmationRequired, show the user its preview and call again with the confirmationToken only if they agree. Secrets are masked unless reveal=true. Every result carries the requestId of the Contabo request, for support.";
+  "Manage the users of a Contabo account: list, create, update, disable and delete users, send password-reset and verification e-mails, and manage the API client secret and users' S3 object-storage credentials. Find ids with retrieve_user_list and list_object_storage_credentials first; roles can be given by name (retrieve_role_list lists them), retrieve_user_audits shows who changed what, and auth_status says which account and settings are in use. Destructive calls, granting roles and revealing secrets need the user's own confirmation, which the client asks them for in a form; when a tool answers confirmationRequired instead (token mode), show the user its preview and call again with the confirmationToken only if they agree. Secrets are masked unless reveal=true. Every result carries the requestId of the Contabo request, for support.";
 
 /** Builds the MCP server from the tool registry: one registration path for every tool. */
 export function createMcpServer({
@@ -59,9 +67,11 @@ export function createMcpServer({
   safety = {},
   about = NOT_GIVEN,
   era = "legacy",
+  anonymousCaller = "stdio",
+  redirectHosts = DEFAULT_REDIRECT_HOSTS,
 }: ServerOptions): McpServer {
   const layer = "gate" in safety ? safety : createSafety(safety, tools);
-  const { settings, registrations, listed } = prepared(tools, layer, about);
+  const { settings, registrations, listed, present } = prepared(tools, layer, about, redirectHosts);
   const listHint = { ttlMs: LIST_TTL_MS, cacheScope: "private" } as const;
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION },
@@ -105,7 +115,8 @@ export function createMcpServer({
         };
         const log = logLevel.forRequest(ctx, logger, layer.redactor);
         const context = { api, signal: ctx.mcpReq.signal, progress, settings };
-        return callTool(tool, args, context, elicitationChannel(server, era, ctx), layer, log);
+        const origin = callOrigin(server, era, ctx, anonymousCaller);
+        return guardedCall(tool, args, context, origin, layer, present, log);
       },
     );
   }
@@ -126,12 +137,14 @@ interface ToolConfig {
 
 interface Prepared {
   tools: readonly ToolDefinition[];
+  redirectHosts: readonly string[];
   about: NonNullable<ServerOptions["about"]>;
   settings: ServerSettings;
   /** Each tool with its registration, in registry order. */
   registrations: Array<{ tool: ToolDefinition; config: ToolConfig }>;
   /** The tools/list result: the enabled tools, in registry order. */
   listed: ReturnType<typeof toolListing>;
+  present: ReturnType<typeof callPresenter>;
 }
 
 const preparedFor = new WeakMap<Safety, Prepared>();
@@ -145,9 +158,12 @@ function prepared(
   tools: readonly ToolDefinition[],
   layer: Safety,
   about: NonNullable<ServerOptions["about"]>,
+  redirectHosts: readonly string[],
 ): Prepared {
   const known = preparedFor.get(layer);
-  if (known && known.tools === tools && known.about === about) return known;
+  if (known && known.tools === tools && known.about === about && known.redirectHosts === redirectHosts) {
+    return known;
+  }
   const listing = toolListing(tools);
   const registrations = tools.map((tool, index) => {
     // A tool turned off (--read-only, --tools) is not listed, and a call to it is refused, and
@@ -163,7 +179,7 @@ function prepared(
     const config: ToolConfig = {
       title: tool.annotations.title,
       description: tool.description,
-      inputSchema: withListedJsonSchema(tool.input, listed.inputSchema),
+      inputSchema: withListedJsonSchema(inputSchemaOf(tool), listed.inputSchema),
       outputSchema: withListedJsonSchema(outputSchemaOf(tool), listed.outputSchema),
       annotations: tool.annotations,
     };
@@ -172,6 +188,8 @@ function prepared(
   const made: Prepared = {
     tools,
     about,
+    redirectHosts,
+    present: callPresenter(layer.redactor),
     registrations,
     listed: listing.filter((tool) => layer.selection.enabled.has(tool.name)),
     settings: {
@@ -179,6 +197,7 @@ function prepared(
       confirmMode: layer.gate.mode,
       enabledTools: tools.filter((tool) => layer.selection.enabled.has(tool.name)).map((tool) => tool.name),
       disabledTools: Object.fromEntries(layer.selection.disabled),
+      redirectHosts: [...redirectHosts],
     },
   };
   preparedFor.set(layer, made);
@@ -186,102 +205,52 @@ function prepared(
 }
 
 /**
- * Elicitation as 2025-era clients offer it: a request to the client in the middle of the call.
- * A 2026-07-28 request has no such channel (its multi-round-trip answers come with issue 10), so
- * there the confirmation falls back as for a client without elicitation.
+ * Where a call comes from: the caller (bound into confirmations), and whether a human can be shown
+ * a form. A 2026-07-28 request says so in its own capabilities; a 2025-era connection said so at
+ * `initialize`, which a stateless HTTP request never carries: no form can reach a human there.
  */
-function elicitationChannel(server: McpServer, era: ProtocolEra, ctx: ServerContext): ElicitationChannel {
-  const declared = era === "legacy" ? server.server.getClientCapabilities()?.elicitation : undefined;
+function callOrigin(
+  server: McpServer,
+  era: ProtocolEra,
+  ctx: ServerContext,
+  anonymousCaller: string,
+): CallOrigin {
+  const auth = ctx.http?.authInfo;
+  const subject = auth?.extra?.subject;
+  const caller = auth ? `http:${typeof subject === "string" ? subject : auth.clientId}` : anonymousCaller;
+  let human: CallOrigin["human"];
+  if (era === "modern") {
+    // The SDK hides the envelope's keys from its types; the capabilities are read as the untrusted value they are.
+    const envelope: Record<string, unknown> | undefined = ctx.mcpReq.envelope;
+    const declared = envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
+    human = formsIn(declared)
+      ? { reachable: true }
+      : { reachable: false, why: "this client did not declare elicitation (form mode) on its request" };
+  } else {
+    const declared = server.server.getClientCapabilities();
+    human =
+      declared === undefined
+        ? {
+            reachable: false,
+            why: "this 2025-era client is served over stateless HTTP, where the server cannot put a question to it",
+          }
+        : formsIn(declared)
+          ? { reachable: true }
+          : {
+              reachable: false,
+              why: "this client did not declare elicitation (form mode) when it connected",
+            };
+  }
   return {
-    // A bare `elicitation: {}` is form support in the revisions before modes existed.
-    supported: declared !== undefined && (declared.form !== undefined || declared.url === undefined),
-    ask: (message, requestedSchema) =>
-      ctx.mcpReq.elicitInput({ mode: "form", message, requestedSchema }, { signal: ctx.mcpReq.signal }),
+    caller,
+    human,
+    requestState: ctx.mcpReq.requestState(),
+    inputResponses: ctx.mcpReq.inputResponses,
   };
 }
 
-/** One tool call through the safety layer: e-mail limit, confirmation, then the tool; audited and logged. */
-async function callTool(
-  tool: ToolDefinition,
-  args: Record<string, unknown>,
-  context: ToolContext,
-  channel: ElicitationChannel,
-  safety: Safety,
-  logger: Logger,
-): Promise<CallToolResult> {
-  const started = performance.now();
-  const off = safety.selection.disabled.get(tool.name);
-  // A tool turned off is never run, whatever its arguments (they were not even validated).
-  const confirm = !off && tool.confirm?.when(args) ? tool.confirm : undefined;
-  let decision: Decision = off ? "refused" : confirm ? "preview-failed" : "not-required";
-  const finish = (
-    outcome: "ok" | "error" | "not-run",
-    result: CallToolResult,
-    requestId?: string,
-    error?: unknown,
-  ) => {
-    const cancelled = outcome === "error" && context.signal.aborted;
-    const audited = !tool.annotations.readOnlyHint || confirm !== undefined;
-    // Failures warn; writes and confirmations are worth a line; a plain read is a debug detail.
-    const level = outcome === "error" && !cancelled ? "warn" : audited || cancelled ? "info" : "debug";
-    logger[level]("tool call", {
-      tool: tool.name,
-      outcome: cancelled ? "cancelled" : outcome,
-      decision,
-      ms: Math.round(performance.now() - started),
-      error: error instanceof Error ? error.name : undefined,
-      requestId,
-    });
-    if (audited) {
-      safety.audit.record({
-        tool: tool.name,
-        target: auditTarget(args),
-        arguments: args,
-        decision,
-        outcome,
-        requestId,
-        error: result.isError && result.content[0]?.type === "text" ? result.content[0].text : undefined,
-      });
-    }
-    return result;
-  };
-
-  if (off) {
-    return finish(
-      "not-run",
-      toolRefusal(tool.name, `this tool is turned off on this server: ${off}. Nothing was sent to Contabo.`),
-    );
-  }
-  const recipient = tool.emailRecipient?.(args);
-  const slot = recipient === undefined ? undefined : safety.emailLimiter.acquire(recipient);
-  if (slot && !slot.ok) {
-    return finish(
-      "not-run",
-      toolRefusal(
-        tool.name,
-        `this user was e-mailed too recently (at most ${safety.emailLimiter.perMinute} e-mail(s) per user per minute). Nothing was sent; try again in ${slot.retryInSeconds} s.`,
-      ),
-    );
-  }
-  try {
-    const gate = confirm
-      ? await safety.gate.check(tool.name, confirm, args, context, channel)
-      : ({ proceed: true, decision: "not-required" } as const);
-    decision = gate.decision;
-    if (!gate.proceed) {
-      slot?.release();
-      return finish(
-        "not-run",
-        "error" in gate ? toolRefusal(tool.name, gate.error) : toolSuccess(gate.structured),
-      );
-    }
-    const output = await tool.run(args, context);
-    const requestId = typeof output.requestId === "string" ? output.requestId : undefined;
-    return finish("ok", toolSuccess(output), requestId);
-  } catch (error) {
-    // An e-mail may have gone out when the request was sent but its answer lost: keep the slot then.
-    if (!(error instanceof ContaboNetworkError)) slot?.release();
-    const requestId = error instanceof ContaboError ? error.requestId : undefined;
-    return finish("error", toolError(tool.name, error, safety.redactor), requestId, error);
-  }
+/** A bare `elicitation: {}` is form support in the revisions before modes existed. */
+function formsIn(capabilities: ClientCapabilities | undefined): boolean {
+  const elicitation = capabilities?.elicitation;
+  return elicitation !== undefined && (elicitation.form !== undefined || elicitation.url === undefined);
 }

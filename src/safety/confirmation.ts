@@ -1,15 +1,23 @@
-import type { ElicitRequestFormParams, ElicitResult } from "@modelcontextprotocol/server";
+import { type InputRequiredResult, inputRequired, inputResponse } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import type { Confirmation, Preview, ToolContext } from "../tools/define-tool.js";
-import type { ConfirmationTokens } from "./confirmation-token.js";
+import { confirmationForm } from "./confirmation-form.js";
+import type { ConfirmationSeal, OpenedSeal, SealedCall } from "./confirmation-seal.js";
+import type { Preview } from "./confirmation-types.js";
+import type { SafetyStore } from "./safety-store.js";
 
 export const CONFIRM_MODES = ["auto", "elicit", "token", "off"] as const;
 export type ConfirmMode = (typeof CONFIRM_MODES)[number];
 
-/** How a call may reach the human: MCP elicitation, when the client declared it. */
-export interface ElicitationChannel {
-  supported: boolean;
-  ask(message: string, requestedSchema: ElicitRequestFormParams["requestedSchema"]): Promise<ElicitResult>;
+/** Where a call comes from, as far as confirmation is concerned. */
+export interface CallOrigin {
+  /** Who calls: "stdio", or "http:" and the bearer's subject. Seals are bound to it. */
+  caller: string;
+  /** Whether a form can be put before a human on this call, or why not. */
+  human: { reachable: true } | { reachable: false; why: string };
+  /** What the client echoed from our last answer (2026-07-28 rounds, or the SDK's 2025-era shim). */
+  requestState?: unknown;
+  /** The client's answers to the forms of our last answer. */
+  inputResponses?: Record<string, unknown>;
 }
 
 export type Decision =
@@ -23,9 +31,10 @@ export type Decision =
   | "expired"
   | "refused";
 
-/** Either the call may go ahead, or it stops here with a result (a preview, a decline) or an error. */
+/** Either the call may go ahead, or it stops here with a form, a result (a preview, a decline) or an error. */
 export type GateResult =
   | { proceed: true; decision: "not-required" | "unconfirmed" | "confirmed" }
+  | { proceed: false; decision: "asked"; ask: InputRequiredResult }
   | { proceed: false; decision: "asked" | "declined" | "cancelled"; structured: ConfirmationOutput }
   | { proceed: false; decision: "expired" | "refused"; error: string };
 
@@ -45,137 +54,176 @@ export function confirmableOutput(output: z.ZodObject): z.ZodObject {
   return z.object({ ...output.partial().shape, ...confirmationOutputShape });
 }
 
-export const ELICITATION_UNSUPPORTED =
-  "This call needs the user's confirmation, and this server asks for it through MCP elicitation, which this client did not declare (a 2026-07-28 client cannot be asked that way by this server yet). Nothing was done. Use a client that supports elicitation (form mode), or start the server with --confirm token (the tool then returns a preview and a confirmationToken to call again with) or --confirm auto.";
+/** The confirmation field a confirmable tool accepts (used with --confirm token). */
+export const confirmationInputShape = {
+  confirmationToken: z
+    .string()
+    .max(1000)
+    .optional()
+    .describe("Only with --confirm token: from a confirmationRequired answer, once the user agreed."),
+};
+
+/** The key of our form among the input requests of an input_required answer. */
+const FORM_KEY = "confirm";
+
+export function noHumanChannel(why: string): string {
+  return `This call needs a person's confirmation, and there is no way to ask one here: ${why}. Nothing was sent to Contabo. Use an MCP client that supports elicitation (form mode), or have the operator start the server with --confirm token, knowing that the model itself can then complete these confirmations.`;
+}
 
 /**
- * Decides whether a call may act now. Destructive calls and calls that reveal a secret need the
- * human's agreement: asked through elicitation, or through a preview and a stateless token that
- * the model must send back after showing the preview; `off` acts at once.
+ * Decides whether a call may act now. Destructive calls, calls that grant power and calls that
+ * reveal a secret need a human's yes:
+ * - auto / elicit: a form the client puts before the human (2026-07-28 `input_required`, served to
+ *   2025-era clients by the SDK's shim as `elicitation/create`), with the call sealed in the
+ *   request state. With no human to ask, the call is refused: it fails closed.
+ * - token: a preview and a sealed token the model sends back; the model itself can do that, so it
+ *   is an operator's explicit choice.
+ * - off: no confirmation.
+ * Every seal is single-use: its nonce is claimed in the store before the preview is made again or
+ * anything runs.
  */
 export class ConfirmationGate {
   constructor(
     readonly mode: ConfirmMode,
-    private readonly tokens: ConfirmationTokens,
+    private readonly seal: ConfirmationSeal,
+    private readonly store: SafetyStore,
   ) {}
 
-  /** For a call that needs confirmation (its tool's `confirm.when` said so). */
   async check(
-    toolName: string,
-    confirm: Confirmation<Record<string, unknown>>,
-    args: Record<string, unknown>,
-    context: ToolContext,
-    channel: ElicitationChannel,
+    call: SealedCall,
+    token: string | undefined,
+    preview: () => Promise<Preview>,
+    origin: CallOrigin,
   ): Promise<GateResult> {
     if (this.mode === "off") return { proceed: true, decision: "unconfirmed" };
-    const mode = this.mode === "auto" ? (channel.supported ? "elicit" : "token") : this.mode;
-    const preview = () => confirm.preview(args, context);
-    return mode === "elicit" ? this.elicit(preview, channel) : this.token(toolName, args, preview);
+    if (this.mode === "token") return this.token(call, token, preview);
+    if (!origin.human.reachable)
+      return { proceed: false, decision: "refused", error: noHumanChannel(origin.human.why) };
+    return this.form(call, preview, origin);
+  }
+
+  private async form(
+    call: SealedCall,
+    preview: () => Promise<Preview>,
+    origin: CallOrigin,
+  ): Promise<GateResult> {
+    const state = origin.requestState;
+    if (state === undefined) {
+      const shown = await preview();
+      const form = confirmationForm(shown);
+      const { sealed } = this.seal.seal("state", call, shown.fingerprint);
+      const ask = inputRequired({
+        inputRequests: {
+          [FORM_KEY]: inputRequired.elicit({
+            mode: "form",
+            message: form.message,
+            requestedSchema: form.schema,
+          }),
+        },
+        requestState: sealed,
+      });
+      return { proceed: false, decision: "asked", ask };
+    }
+    const again = `Nothing was done. Call ${call.tool} again to be asked afresh.`;
+    const opened = typeof state === "string" ? this.seal.open(state, "state", call) : invalidState();
+    if (!opened.ok) return refusal(opened, again);
+    const answer = inputResponse(origin.inputResponses, FORM_KEY);
+    if (answer.kind !== "elicit") {
+      return {
+        proceed: false,
+        decision: "refused",
+        error: `The client sent no answer to the confirmation form. ${again}`,
+      };
+    }
+    if (answer.action !== "accept") {
+      const decision = answer.action === "cancel" ? "cancelled" : "declined";
+      return {
+        proceed: false,
+        decision,
+        structured: { message: `The user ${decision} the confirmation: nothing was done.` },
+      };
+    }
+    const claimed = await this.claim(opened, again);
+    if (claimed) return claimed;
+    const shown = await preview();
+    if (!this.seal.sameState(opened, shown.fingerprint)) return changed(again);
+    if (!confirmationForm(shown).agreed(answer.content)) {
+      return {
+        proceed: false,
+        decision: "declined",
+        structured: {
+          preview: { action: shown.action, target: shown.target },
+          message: shown.typeToConfirm
+            ? "What the user typed did not match the e-mail address: nothing was done."
+            : "The user did not tick yes: nothing was done.",
+        },
+      };
+    }
+    return { proceed: true, decision: "confirmed" };
   }
 
   private async token(
-    toolName: string,
-    args: Record<string, unknown>,
+    call: SealedCall,
+    token: string | undefined,
     preview: () => Promise<Preview>,
   ): Promise<GateResult> {
-    const { confirmationToken, ...call } = args;
-    if (typeof confirmationToken !== "string") {
+    if (token === undefined) {
       const shown = await preview();
-      const { token, expiresAt } = this.tokens.issue(toolName, call, shown.fingerprint);
+      const { sealed, expiresAt } = this.seal.seal("token", call, shown.fingerprint);
       return {
         proceed: false,
         decision: "asked",
         structured: {
           confirmationRequired: true,
           preview: { action: shown.action, target: shown.target },
-          confirmationToken: token,
-          message: `Nothing was done yet. Show the user this preview and ask them; only if they agree, call ${toolName} again with the same arguments plus confirmationToken (valid until ${expiresAt}).`,
+          confirmationToken: sealed,
+          message: `Nothing was done yet. Show the user this preview and ask them; only if they agree, call ${call.tool} again with the same arguments plus confirmationToken (valid until ${new Date(expiresAt).toISOString()}).`,
         },
       };
     }
-    const again = `Nothing was done. Call ${toolName} again without confirmationToken to get a fresh preview.`;
-    const check = this.tokens.check(confirmationToken, toolName, call);
-    if (!check.ok) {
-      const decision = check.reason === "expired" ? "expired" : "refused";
-      return { proceed: false, decision, error: `${check.message} ${again}` };
-    }
-    if (!this.tokens.sameState(check, (await preview()).fingerprint)) {
-      return {
-        proceed: false,
-        decision: "refused",
-        error: `The target changed since the preview was made, so the confirmation no longer applies. ${again}`,
-      };
-    }
-    this.tokens.spend(confirmationToken, check);
+    const again = `Nothing was done. Call ${call.tool} again without confirmationToken to get a fresh preview.`;
+    const opened = this.seal.open(token, "token", call);
+    if (!opened.ok) return refusal(opened, again);
+    const claimed = await this.claim(opened, again);
+    if (claimed) return claimed;
+    if (!this.seal.sameState(opened, (await preview()).fingerprint)) return changed(again);
     return { proceed: true, decision: "confirmed" };
   }
 
-  private async elicit(preview: () => Promise<Preview>, channel: ElicitationChannel): Promise<GateResult> {
-    if (!channel.supported) return { proceed: false, decision: "refused", error: ELICITATION_UNSUPPORTED };
-    const shown = await preview();
-    const form = confirmationForm(shown);
-    const answer = await channel.ask(form.message, form.schema);
-    if (answer.action !== "accept" || !form.agreed(answer.content)) {
-      const userAnswer = answer.action === "cancel" ? "cancelled" : "declined";
-      const typedWrong = answer.action === "accept" && shown.typeToConfirm !== undefined;
-      return {
-        proceed: false,
-        decision: userAnswer,
-        structured: {
-          preview: { action: shown.action, target: shown.target },
-          message: typedWrong
-            ? `What the user typed did not match ${shown.typeToConfirm?.value}: nothing was done.`
-            : `The user ${userAnswer} the confirmation: nothing was done.`,
-        },
-      };
-    }
-    if ((await preview()).fingerprint !== shown.fingerprint) {
-      return {
-        proceed: false,
-        decision: "refused",
-        error:
-          "The target changed while the user was being asked: nothing was done. Call again to ask about its current state.",
-      };
-    }
-    return { proceed: true, decision: "confirmed" };
-  }
-}
-
-/** The elicitation form: the effect and the live details, and what the human must enter to agree. */
-interface ConfirmationForm {
-  message: string;
-  schema: ElicitRequestFormParams["requestedSchema"];
-  agreed(content: ElicitResult["content"]): boolean;
-}
-
-function confirmationForm(preview: Preview): ConfirmationForm {
-  const details = Object.entries(preview.target)
-    .map(([key, value]) => `${key}: ${Array.isArray(value) ? value.join(", ") || "none" : String(value)}`)
-    .join("\n");
-  const message = `${preview.action}\n\n${details}`;
-  const typed = preview.typeToConfirm;
-  if (typed) {
+  /** Marks the seal used before anything else happens; a refusal when it was used already. */
+  private async claim(
+    opened: Extract<OpenedSeal, { ok: true }>,
+    again: string,
+  ): Promise<GateResult | undefined> {
+    if (await this.store.claimNonce(opened.nonce, opened.expiresAt)) return undefined;
     return {
-      message: `${message}\n\nTo proceed, type ${typed.value}.`,
-      schema: {
-        type: "object",
-        properties: {
-          confirmation: { type: "string", title: typed.label, description: `Type ${typed.value}` },
-        },
-        required: ["confirmation"],
-      },
-      agreed: (content) =>
-        typeof content?.confirmation === "string" &&
-        content.confirmation.trim().toLowerCase() === typed.value.toLowerCase(),
+      proceed: false,
+      decision: "refused",
+      error: `This confirmation was used already: each confirms one call. ${again}`,
     };
   }
+}
+
+function invalidState(): OpenedSeal {
   return {
-    message,
-    schema: {
-      type: "object",
-      properties: { confirm: { type: "boolean", title: "Yes, do this", default: false } },
-      required: ["confirm"],
-    },
-    agreed: (content) => content?.confirm === true,
+    ok: false,
+    reason: "invalid",
+    message: "The confirmation is not one this server issued, or it was altered.",
+  };
+}
+
+function refusal(opened: Extract<OpenedSeal, { ok: false }>, again: string): GateResult {
+  return {
+    proceed: false,
+    decision: opened.reason === "expired" ? "expired" : "refused",
+    error: `${opened.message} ${again}`,
+  };
+}
+
+function changed(again: string): GateResult {
+  return {
+    proceed: false,
+    decision: "refused",
+    error: `The target changed since the preview was made, so the confirmation no longer applies. ${again}`,
   };
 }

@@ -1,15 +1,15 @@
-import type { ToolDefinition } from "../tools/define-tool.js";
 import { AuditLog, type AuditSink } from "./audit.js";
+import { CallLimits } from "./call-limits.js";
 import { ConfirmationGate, type ConfirmMode } from "./confirmation.js";
-import { ConfirmationTokens } from "./confirmation-token.js";
-import { EmailRateLimiter } from "./email-rate-limit.js";
+import { ConfirmationSeal } from "./confirmation-seal.js";
+import { MemorySafetyStore, type SafetyStore } from "./safety-store.js";
 import { SecretRedactor } from "./secrets.js";
-import { selectTools, type ToolSelection } from "./tool-filter.js";
+import { type SelectableTool, selectTools, type ToolSelection } from "./tool-filter.js";
 
 export interface SafetyConfig {
-  /** Default auto: elicitation when the client declared it, otherwise preview + token. */
+  /** Default auto: a form for the human when the client can show one; otherwise the call is refused. */
   confirmMode?: ConfirmMode;
-  /** CONTABO_MCP_CONFIRM_KEY: shared by replicas so that their tokens verify anywhere. */
+  /** CONTABO_MCP_CONFIRM_KEY: shared by replicas so that their seals open anywhere. */
   confirmKey?: string;
   confirmTtlMs?: number;
   readOnly?: boolean;
@@ -17,6 +17,10 @@ export interface SafetyConfig {
   allowTools?: readonly string[];
   /** Default 1; 0 turns the limit off. */
   emailsPerUserPerMinute?: number;
+  /** --invite-limit: new users per minute; default 10, 0 turns the limit off. */
+  invitationsPerMinute?: number;
+  /** Used nonces and rate-limit windows; this process's memory by default. */
+  store?: SafetyStore;
   /** Where audit lines go besides the file; none by default (the CLI sends them to stderr). */
   auditSink?: AuditSink;
   auditFile?: string;
@@ -24,25 +28,32 @@ export interface SafetyConfig {
   now?: () => number;
 }
 
-/** The safety layer of one server: confirmation, the tool filter, e-mail limits, audit and redaction. */
+/** The safety layer of one server: confirmation, the tool filter, limits, audit and redaction. */
 export interface Safety {
   gate: ConfirmationGate;
   selection: ToolSelection;
-  emailLimiter: EmailRateLimiter;
+  limits: CallLimits;
   audit: AuditLog;
   redactor: SecretRedactor;
 }
 
-export function createSafety(config: SafetyConfig, tools: readonly ToolDefinition[]): Safety {
+export const DEFAULT_INVITATIONS_PER_MINUTE = 10;
+
+export function createSafety(config: SafetyConfig, tools: readonly SelectableTool[]): Safety {
   const redactor = config.redactor ?? new SecretRedactor();
   redactor.remember(config.confirmKey, true);
+  const store = config.store ?? new MemorySafetyStore(config.now);
   return {
     gate: new ConfirmationGate(
       config.confirmMode ?? "auto",
-      new ConfirmationTokens({ key: config.confirmKey, ttlMs: config.confirmTtlMs, now: config.now }),
+      new ConfirmationSeal({ key: config.confirmKey, ttlMs: config.confirmTtlMs, now: config.now }),
+      store,
     ),
     selection: selectTools(tools, { readOnly: config.readOnly ?? false, allow: config.allowTools }),
-    emailLimiter: new EmailRateLimiter(config.emailsPerUserPerMinute ?? 1, config.now),
+    limits: new CallLimits(store, {
+      emailsPerRecipientPerMinute: config.emailsPerUserPerMinute ?? 1,
+      invitationsPerMinute: config.invitationsPerMinute ?? DEFAULT_INVITATIONS_PER_MINUTE,
+    }),
     audit: new AuditLog(redactor, config.auditSink ?? (() => {}), config.auditFile),
     redactor,
   };

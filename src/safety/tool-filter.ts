@@ -1,4 +1,8 @@
-import type { ToolDefinition } from "../tools/define-tool.js";
+/** What the filter reads of a tool. */
+export interface SelectableTool {
+  name: string;
+  annotations: { readOnlyHint: boolean };
+}
 
 export interface ToolFilterOptions {
   /** Only tools with readOnlyHint; wins over the allowlist. */
@@ -15,7 +19,7 @@ export interface ToolSelection {
 
 /** Which tools this server offers: a registry filter, applied at listing and again at call time. */
 export function selectTools(
-  tools: readonly ToolDefinition[],
+  tools: readonly SelectableTool[],
   { readOnly, allow }: ToolFilterOptions,
 ): ToolSelection {
   if (allow !== undefined && allow.length === 0)

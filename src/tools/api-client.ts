@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { fingerprint } from "../safety/fingerprint.js";
 import { maskSecret } from "../safety/secrets.js";
+import { quoteUntrusted } from "../safety/untrusted-text.js";
 import type { ToolContext } from "./define-tool.js";
 import { DESTRUCTIVE_WRITE, defineTool, READ } from "./define-tool.js";
-import { confirmationToken, onlyItem, reveal, shownSecret } from "./fields.js";
+import { onlyItem, reveal, shownSecret } from "./fields.js";
 import { apiClientOutput, clientSecretOutput, withoutTenant } from "./outputs.js";
 
 async function liveClient({ api, signal }: ToolContext) {
@@ -13,7 +14,7 @@ async function liveClient({ api, signal }: ToolContext) {
 export const retrieveUserClient = defineTool({
   name: "retrieve_user_client",
   description: "Get the API client (OAuth2 clientId and secret); the secret is masked unless reveal=true.",
-  input: z.strictObject({ reveal, confirmationToken }),
+  input: z.strictObject({ reveal }),
   output: z.object({ client: apiClientOutput, requestId: z.string() }),
   annotations: { title: "Get API client", ...READ },
   confirm: {
@@ -21,7 +22,7 @@ export const retrieveUserClient = defineTool({
     preview: async (_args, context) => {
       const client = await liveClient(context);
       return {
-        action: `Show the full secret of API client ${client.clientId} in this conversation.`,
+        action: `Show the full secret of API client ${quoteUntrusted(client.clientId)} in this conversation.`,
         target: { clientId: client.clientId, id: client.id, secret: maskSecret(client.secret) },
         fingerprint: fingerprint(client),
       };
@@ -41,7 +42,7 @@ export const generateClientSecret = defineTool({
   name: "generate_client_secret",
   description:
     "Rotate the API client's secret; asks the user first. The old one stops working at once for every tool using it (cntb, Terraform). This server switches by itself until restarted.",
-  input: z.strictObject({ reveal, confirmationToken }),
+  input: z.strictObject({ reveal }),
   output: z.object({ client: clientSecretOutput, effect: z.string(), requestId: z.string() }),
   annotations: { title: "Rotate API client secret", ...DESTRUCTIVE_WRITE },
   confirm: {
@@ -49,7 +50,7 @@ export const generateClientSecret = defineTool({
     preview: async ({ reveal }, context) => {
       const client = await liveClient(context);
       return {
-        action: `Rotate the secret of API client ${client.clientId}: the current secret (${maskSecret(client.secret)}) stops working at once for every script and tool that logs in with it${reveal ? "; the new secret is shown in full in this conversation" : ""}.`,
+        action: `Rotate the secret of API client ${quoteUntrusted(client.clientId)}: the current secret (${maskSecret(client.secret)}) stops working at once for every script and tool that logs in with it${reveal ? "; the new secret is shown in full in this conversation" : ""}.`,
         target: { clientId: client.clientId, id: client.id, secret: maskSecret(client.secret) },
         fingerprint: fingerprint(client),
       };

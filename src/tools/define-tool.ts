@@ -1,6 +1,7 @@
 import type { ToolAnnotations as McpToolAnnotations } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { UsersApi } from "../client/users-api.js";
+import type { Confirmation, Mailing } from "../safety/confirmation-types.js";
 
 /** What a tool handler gets besides its arguments. */
 export interface ToolContext {
@@ -21,6 +22,8 @@ export interface ServerSettings {
   enabledTools: string[];
   /** Tool name to why it is off (read-only mode, not in --tools). */
   disabledTools: Record<string, string>;
+  /** Hosts (and their subdomains) a redirectUrl may lead to (--redirect-hosts). */
+  redirectHosts: string[];
 }
 
 /** The MCP annotations, every one of them required: each tool states each hint on purpose. */
@@ -38,31 +41,15 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   input: I;
   output: O;
   annotations: ToolAnnotations;
-  /** Present when some calls need a human's confirmation first (see src/safety/confirmation.ts). */
-  confirm?: Confirmation<z.output<I>>;
-  /** Present when calls may e-mail a user: the userId they are rate-limited by, or undefined when no e-mail goes out. */
-  emailRecipient?(args: z.output<I>): string | undefined;
+  /**
+   * Present when some calls need a human's confirmation first (see src/safety/confirmation.ts). The
+   * confirmationToken field is added to the input by the listing (tool-listing.ts), not here.
+   */
+  confirm?: Confirmation<z.output<I>, ToolContext>;
+  /** Present when calls may make Contabo send an e-mail: whom, for the limits; undefined when none goes out. */
+  mails?(args: z.output<I>): Mailing | undefined;
   // Method syntax on purpose: a registry of differently typed tools stays assignable to ToolDefinition[].
   run(args: z.output<I>, context: ToolContext): Promise<z.input<O>>;
-}
-
-/** What a confirmation shows the human: the effect, on live data, and a fingerprint of that data. */
-export interface Preview {
-  /** One sentence: what the call will do to which target. */
-  action: string;
-  /** Live details of the target as a human reads them; secrets only masked. */
-  target: Record<string, string | number | boolean | string[]>;
-  /** Fingerprint of the target's current state: a confirmation is valid only while it is unchanged. */
-  fingerprint: string;
-  /** For elicitation: a value the human must type to proceed (delete_user: the user's e-mail). */
-  typeToConfirm?: { label: string; value: string };
-}
-
-export interface Confirmation<A> {
-  /** Whether this call needs confirmation (update_user: only when it disables the user or changes roles). */
-  when(args: A): boolean;
-  /** Loads the target's live state and describes the effect. */
-  preview(args: A, context: ToolContext): Promise<Preview>;
 }
 
 /** Identity helper: it exists so that `run`'s argument and result types are inferred from the zod schemas. */

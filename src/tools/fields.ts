@@ -50,18 +50,12 @@ export const userFields = z.strictObject({
     .describe("Role ids or names; on update they replace all roles."),
 });
 export const redirectUrl = z
-  .url({ protocol: /^https?$/, error: "redirectUrl must be an http(s) URL" })
+  .url({ protocol: /^https$/, error: "redirectUrl must be an https URL" })
   .max(2000)
   .optional()
-  .describe("Where the e-mail's link leads afterwards.");
+  .describe("Where the e-mail's link leads afterwards: https, on an allowed host (auth_status lists them).");
 
 export const reveal = z.boolean().optional().describe("Show the secret in full (asks the user first).");
-
-export const confirmationToken = z
-  .string()
-  .max(1000)
-  .optional()
-  .describe("From a confirmationRequired answer, once the user agreed; same arguments.");
 
 /** A secret as the tools return it: masked unless the caller asked to reveal it (and that was confirmed). */
 export function shownSecret(secret: string, revealed: boolean | undefined): string {

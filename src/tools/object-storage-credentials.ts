@@ -3,7 +3,6 @@ import { fingerprint } from "../safety/fingerprint.js";
 import type { Credential } from "../spec/object-storage-credentials.js";
 import { DESTRUCTIVE_WRITE, defineTool, READ } from "./define-tool.js";
 import {
-  confirmationToken,
   credentialId,
   objectStorageId,
   onlyItem,
@@ -33,7 +32,6 @@ export const listObjectStorageCredentials = defineTool({
     regionName: z.string().min(1).max(100).optional().describe('e.g. "European Union"'),
     displayName: z.string().min(1).max(255).optional().describe("Substring of the storage's name."),
     reveal,
-    confirmationToken,
   }),
   output: z.object({
     credentials: z.array(credentialOutput),
@@ -43,7 +41,7 @@ export const listObjectStorageCredentials = defineTool({
   annotations: { title: "List object storage credentials", ...READ },
   confirm: {
     when: (args) => args.reveal === true,
-    preview: async ({ userId, reveal: _, confirmationToken: __, ...query }, { api, signal }) => {
+    preview: async ({ userId, reveal: _, ...query }, { api, signal }) => {
       const [user, listed] = await Promise.all([
         liveUser(api, userId, signal),
         api.listObjectStorageCredentials(userId, query, { signal }),
@@ -52,7 +50,7 @@ export const listObjectStorageCredentials = defineTool({
       return {
         action: `Show the full S3 secret keys of ${credentials.length} credential(s) of ${userLabel(user)} in this conversation.`,
         target: {
-          user: userLabel(user),
+          user: user.email,
           credentials: credentials.map(
             (c) => `${c.credentialId}: ${c.displayName} (${c.region}), ${c.accessKey}`,
           ),
@@ -61,7 +59,7 @@ export const listObjectStorageCredentials = defineTool({
       };
     },
   },
-  run: async ({ userId, reveal, confirmationToken: _, ...query }, { api, signal }) => {
+  run: async ({ userId, reveal, ...query }, { api, signal }) => {
     const result = await api.listObjectStorageCredentials(userId, query, { signal });
     return {
       credentials: result.body.data.map((credential) => shown(credential, reveal)),
@@ -71,7 +69,7 @@ export const listObjectStorageCredentials = defineTool({
   },
 });
 
-const credentialAddress = { userId, objectStorageId, credentialId, reveal, confirmationToken };
+const credentialAddress = { userId, objectStorageId, credentialId, reveal };
 
 export const getObjectStorageCredentials = defineTool({
   name: "get_object_storage_credentials",

@@ -1,19 +1,25 @@
 import type { UsersApi } from "../client/users-api.js";
+import type { Preview } from "../safety/confirmation-types.js";
 import { fingerprint } from "../safety/fingerprint.js";
 import { maskSecret } from "../safety/secrets.js";
+import { quoteUntrusted } from "../safety/untrusted-text.js";
 import type { User } from "../spec/users.js";
-import type { Preview, ToolContext } from "./define-tool.js";
+import type { ToolContext } from "./define-tool.js";
 import { onlyItem } from "./fields.js";
 
-/** Live data for confirmation previews: what a human needs to recognise the target. */
+/**
+ * Live data for confirmation previews: what a human needs to recognise the target. Sentences quote
+ * every value from the API (untrusted-text.ts); `target` holds the raw values, quoted when shown.
+ */
 
 export async function liveUser(api: UsersApi, userId: string, signal: AbortSignal): Promise<User> {
   return onlyItem(await api.retrieveUser(userId, { signal }), "user");
 }
 
+/** The user as a sentence names them: quoted e-mail and name. */
 export function userLabel(user: User): string {
   const name = `${user.firstName} ${user.lastName}`.trim();
-  return name ? `${user.email} (${name})` : user.email;
+  return name ? `${quoteUntrusted(user.email)} (${quoteUntrusted(name)})` : quoteUntrusted(user.email);
 }
 
 export function userDetails(user: User): Preview["target"] {
@@ -23,7 +29,7 @@ export function userDetails(user: User): Preview["target"] {
     name: `${user.firstName} ${user.lastName}`.trim(),
     enabled: user.enabled,
     owner: user.owner,
-    roles: user.roles.map((role) => role.name),
+    roles: user.roles.map((role) => `${role.name} (id ${role.roleId})`),
   };
 }
 
@@ -41,10 +47,10 @@ export async function credentialPreview(
   ]);
   return {
     action: describe(
-      `credential ${credential.credentialId} of ${userLabel(user)} on "${credential.displayName}" (${credential.region})`,
+      `credential ${credential.credentialId} of ${userLabel(user)} on ${quoteUntrusted(credential.displayName)} (${quoteUntrusted(credential.region)})`,
     ),
     target: {
-      user: userLabel(user),
+      user: user.email,
       objectStorage: credential.displayName,
       region: credential.region,
       credentialId: credential.credentialId,
@@ -53,4 +59,17 @@ export async function credentialPreview(
     },
     fingerprint: fingerprint({ accessKey: credential.accessKey, secretKey: credential.secretKey, user }),
   };
+}
+
+/**
+ * The id of the newest audit record of a user: part of a user's state for confirmations, so that a
+ * confirmation made before a change and its reversal (grant, revoke) does not apply again after.
+ */
+export async function latestChangeOf(
+  api: UsersApi,
+  userId: string,
+  signal: AbortSignal,
+): Promise<number | null> {
+  const result = await api.retrieveUserAudits({ userId, orderBy: ["id:desc"], size: 1 }, { signal });
+  return result.body.data[0]?.id ?? null;
 }

@@ -1,5 +1,6 @@
 import { readPages } from "../client/read-pages.js";
 import type { UsersApi } from "../client/users-api.js";
+import { quoteUntrusted } from "../safety/untrusted-text.js";
 import type { Role } from "../spec/users.js";
 import { ToolArgumentError } from "./tool-argument-error.js";
 
@@ -46,4 +47,38 @@ export async function roleIdsFor(
   const names = roles.filter((role): role is string => typeof role === "string");
   const known = names.length > 0 ? await allRoles(api, signal) : [];
   return [...new Set(roles.map((role) => (typeof role === "number" ? role : roleIdFor(role, known))))];
+}
+
+/** At most this many permissions are spelled out per role in a confirmation. */
+const MAX_PERMISSIONS_SHOWN = 6;
+
+/**
+ * What granting a role means, for a confirmation: its quoted name, its id, and what it may do.
+ * An id the account does not have is said to be unknown rather than shown bare.
+ */
+export function describeRole(roleId: number, known: readonly Role[]): string {
+  const role = known.find((candidate) => candidate.roleId === roleId);
+  if (!role) return `role id ${roleId} (no such role in this account)`;
+  const name = `${quoteUntrusted(role.name)} (id ${role.roleId})`;
+  if (role.admin) return `${name}: administrator, may do everything in the account`;
+  const permissions = role.permissions ?? [];
+  const shown = permissions
+    .slice(0, MAX_PERMISSIONS_SHOWN)
+    .map((permission) => `${quoteUntrusted(permission.apiName, 60)} ${permission.actions.join("/")}`);
+  const more = permissions.length > shown.length ? `, and ${permissions.length - shown.length} more` : "";
+  const scope = role.accessAllResources ? "on all resources" : "on tagged resources only";
+  return shown.length === 0 ? `${name}: no permissions` : `${name}: ${shown.join(", ")}${more} (${scope})`;
+}
+
+/** The roles `roles` names, resolved, with what each may do. */
+export async function describeRoles(
+  roles: ReadonlyArray<number | string>,
+  api: UsersApi,
+  signal: AbortSignal,
+): Promise<{ roleIds: number[]; described: string[]; known: Role[] }> {
+  const known = await allRoles(api, signal);
+  const roleIds = [
+    ...new Set(roles.map((role) => (typeof role === "number" ? role : roleIdFor(role, known)))),
+  ];
+  return { roleIds, described: roleIds.map((id) => describeRole(id, known)), known };
 }

@@ -1,6 +1,6 @@
 import type { Tool } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { confirmableOutput } from "../safety/confirmation.js";
+import { confirmableOutput, confirmationInputShape } from "../safety/confirmation.js";
 import type { ToolDefinition } from "./define-tool.js";
 
 type JsonSchema = Record<string, unknown>;
@@ -24,7 +24,7 @@ export function toolListing(tools: readonly ToolDefinition[]): Tool[] {
     title: tool.annotations.title,
     description: tool.description,
     inputSchema: trimmed(
-      z.toJSONSchema(tool.input, { target: "draft-7", io: "input" }),
+      z.toJSONSchema(inputSchemaOf(tool), { target: "draft-7", io: "input" }),
       "input",
     ) as Tool["inputSchema"],
     outputSchema: trimmed(
@@ -36,6 +36,20 @@ export function toolListing(tools: readonly ToolDefinition[]): Tool[] {
   cache.set(tools, listing);
   return listing;
 }
+
+/** The schema a tool accepts: with the confirmation field when it may ask first. */
+export function inputSchemaOf(tool: ToolDefinition): z.ZodObject {
+  if (!tool.confirm) return tool.input;
+  let schema = confirmableInputs.get(tool);
+  if (!schema) {
+    // safeExtend keeps the tool's own refinements (update_user's "at least one change").
+    schema = tool.input.safeExtend(confirmationInputShape);
+    confirmableInputs.set(tool, schema);
+  }
+  return schema;
+}
+
+const confirmableInputs = new WeakMap<ToolDefinition, z.ZodObject>();
 
 /** The schema a tool publishes for its results: with the confirmation fields when it may ask first. */
 export function outputSchemaOf(tool: ToolDefinition): z.ZodObject {

@@ -1,6 +1,16 @@
 import { z } from "zod";
-import { ADDITIVE_WRITE, defineTool } from "./define-tool.js";
+import { checkRedirectUrl } from "../safety/redirect-url.js";
+import { ADDITIVE_WRITE, defineTool, type ServerSettings } from "./define-tool.js";
 import { done, doneOutput, redirectUrl, userId } from "./fields.js";
+import { ToolArgumentError } from "./tool-argument-error.js";
+
+/** The redirectUrl as sent: only to the allowed hosts (--redirect-hosts), never anywhere a model was told. */
+function allowedRedirect(raw: string | undefined, settings: ServerSettings): string | undefined {
+  if (raw === undefined) return undefined;
+  const checked = checkRedirectUrl(raw, settings.redirectHosts);
+  if (!checked.ok) throw new ToolArgumentError(checked.message);
+  return checked.url;
+}
 
 export const resetPassword = defineTool({
   name: "reset_password",
@@ -8,9 +18,13 @@ export const resetPassword = defineTool({
   input: z.strictObject({ userId, redirectUrl }),
   output: doneOutput,
   annotations: { title: "Send password reset e-mail", ...ADDITIVE_WRITE },
-  emailRecipient: (args) => args.userId,
-  run: async ({ userId, redirectUrl }, { api, signal }) => {
-    const result = await api.resetPassword(userId, { redirectUrl }, { signal });
+  mails: (args) => ({ to: args.userId }),
+  run: async ({ userId, redirectUrl }, { api, signal, settings }) => {
+    const result = await api.resetPassword(
+      userId,
+      { redirectUrl: allowedRedirect(redirectUrl, settings) },
+      { signal },
+    );
     return done(userId, "A password reset e-mail was sent.", result.requestId);
   },
 });
@@ -21,9 +35,13 @@ export const resendEmailVerification = defineTool({
   input: z.strictObject({ userId, redirectUrl }),
   output: doneOutput,
   annotations: { title: "Resend verification e-mail", ...ADDITIVE_WRITE },
-  emailRecipient: (args) => args.userId,
-  run: async ({ userId, redirectUrl }, { api, signal }) => {
-    const result = await api.resendEmailVerification(userId, { redirectUrl }, { signal });
+  mails: (args) => ({ to: args.userId }),
+  run: async ({ userId, redirectUrl }, { api, signal, settings }) => {
+    const result = await api.resendEmailVerification(
+      userId,
+      { redirectUrl: allowedRedirect(redirectUrl, settings) },
+      { signal },
+    );
     return done(userId, "A verification e-mail was sent.", result.requestId);
   },
 });

@@ -1,21 +1,12 @@
 import { z } from "zod";
 import { readPages } from "../client/read-pages.js";
 import { fingerprint } from "../safety/fingerprint.js";
+import { quoteUntrusted } from "../safety/untrusted-text.js";
 import { ADDITIVE_WRITE, DESTRUCTIVE_IDEMPOTENT_WRITE, defineTool, READ } from "./define-tool.js";
-import {
-  confirmationToken,
-  done,
-  doneOutput,
-  onlyItem,
-  orderBy,
-  page,
-  size,
-  userFields,
-  userId,
-} from "./fields.js";
+import { done, doneOutput, onlyItem, orderBy, page, size, userFields, userId } from "./fields.js";
 import { compactUser, listedUser, paginationOutput, userOutput, userResult } from "./outputs.js";
-import { liveUser, userDetails, userLabel } from "./previews.js";
-import { roleIdsFor } from "./role-names.js";
+import { latestChangeOf, liveUser, userDetails, userLabel } from "./previews.js";
+import { describeRoles, roleIdsFor } from "./role-names.js";
 
 export const retrieveUserList = defineTool({
   name: "retrieve_user_list",
@@ -29,7 +20,7 @@ export const retrieveUserList = defineTool({
       email: z.string().min(1).max(255).optional().describe("Substring of the e-mail."),
       enabled: z.boolean().optional(),
       owner: z.boolean().optional(),
-      all: z.boolean().optional().describe("Follow every page (from page), up to limit users."),
+      all: z.boolean().optional().describe("Follow every page of 100 (from page), up to limit users."),
       limit: z
         .int()
         .min(1)
@@ -41,6 +32,10 @@ export const retrieveUserList = defineTool({
     .refine(({ all, limit }) => limit === undefined || all === true, {
       error: "limit applies only with all=true; for one page use size",
       path: ["limit"],
+    })
+    .refine(({ all, size }) => size === undefined || all !== true, {
+      error: "size applies only to one page; all=true reads pages of 100 (use limit to read fewer users)",
+      path: ["size"],
     }),
   output: z.object({
     users: z.array(listedUser),
@@ -59,8 +54,8 @@ export const retrieveUserList = defineTool({
         requestId: result.requestId,
       };
     }
-    // Whole lists come in pages of 100 unless a size is given: fewer round trips.
-    const pageQuery = { ...query, size: query.size ?? 100 };
+    // Whole lists always come in pages of 100: a small size must not multiply the upstream requests.
+    const pageQuery = { ...query, size: 100 };
     const read = await readPages((page) => api.retrieveUserList({ ...pageQuery, page }, { signal }), {
       from: query.page,
       max: limit,
@@ -92,10 +87,29 @@ export const retrieveUser = defineTool({
 export const createUser = defineTool({
   name: "create_user",
   description:
-    "Create a user; Contabo e-mails them to set a password. Access comes from roles: without any, a user can do nothing.",
+    "Create a user; Contabo e-mails them an invitation to set a password. Access comes from roles: without any, a user can do nothing; giving roles asks the user first.",
   input: userFields,
   output: z.object({ userId: z.string(), requestId: z.string() }),
   annotations: { title: "Create user", ...ADDITIVE_WRITE },
+  mails: (args) => ({ to: args.email, invitation: true }),
+  confirm: {
+    // The invited address becomes a lasting member with these rights.
+    when: (args) => args.roles !== undefined && args.roles.length > 0,
+    preview: async ({ email, firstName, lastName, roles = [] }, { api, signal }) => {
+      const { roleIds, described, known } = await describeRoles(roles, api, signal);
+      const name = `${firstName ?? ""} ${lastName ?? ""}`.trim();
+      return {
+        action: `Invite ${quoteUntrusted(email)}${name ? ` (${quoteUntrusted(name)})` : ""} as a new user of this account with ${described.length === 1 ? "the role" : "the roles"} ${described.join("; ")}. Contabo e-mails them an invitation; once they set a password, they have these rights until removed.`,
+        target: { email, name, roles: described },
+        // The roles as they are now: a role edited between the question and the answer voids it.
+        fingerprint: fingerprint({
+          email,
+          roleIds,
+          roles: known.filter((role) => roleIds.includes(role.roleId)),
+        }),
+      };
+    },
+  },
   run: async ({ roles, ...args }, { api, signal }) => {
     const result = await api.createUser({ ...args, roles: await roleIdsFor(roles, api, signal) }, { signal });
     return { userId: onlyItem(result, "created user").userId, requestId: result.requestId };
@@ -105,10 +119,10 @@ export const createUser = defineTool({
 export const updateUser = defineTool({
   name: "update_user",
   description:
-    "Change the given fields of a user. enabled=false locks them out (prefer it to deleting); roles replaces all roles. Disabling, roles, e-mail and 2FA off ask the user first.",
+    "Change the given fields of a user. enabled=false locks them out (prefer it to deleting); roles replaces all roles. Enabling, disabling, roles, e-mail and 2FA off ask the user first.",
   input: z
-    .strictObject({ userId, ...userFields.partial().shape, confirmationToken })
-    .refine(({ userId: _, confirmationToken: __, ...changes }) => Object.keys(changes).length > 0, {
+    .strictObject({ userId, ...userFields.partial().shape })
+    .refine(({ userId: _, ...changes }) => Object.keys(changes).length > 0, {
       error: "Give at least one field to change besides userId",
     }),
   output: z.object({
@@ -118,38 +132,52 @@ export const updateUser = defineTool({
     requestId: z.string(),
   }),
   annotations: { title: "Update user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },
-  emailRecipient: (args) => (args.email === undefined ? undefined : args.userId),
+  mails: (args) => (args.email === undefined ? undefined : { to: args.userId }),
   confirm: {
-    // What changes who can get in: access, rights, where password resets go, the second factor.
+    // What changes who can get in: access (either way), rights, where password resets go, the second factor.
     when: (args) =>
-      args.enabled === false || args.roles !== undefined || args.email !== undefined || args.totp === false,
+      args.enabled !== undefined ||
+      args.roles !== undefined ||
+      args.email !== undefined ||
+      args.totp === false,
     preview: async ({ userId, enabled, roles, email, totp }, { api, signal }) => {
       // Unknown role names fail here, before anyone is asked to confirm an impossible change.
-      const roleIds = await roleIdsFor(roles, api, signal);
-      const user = await liveUser(api, userId, signal);
+      const [granted, user, latestChange] = await Promise.all([
+        roles === undefined || roles.length === 0 ? undefined : describeRoles(roles, api, signal),
+        liveUser(api, userId, signal),
+        latestChangeOf(api, userId, signal),
+      ]);
+      const current = user.roles.map((role) => `${quoteUntrusted(role.name)} (id ${role.roleId})`).join(", ");
       const effects = [
         ...(enabled === false ? ["disable them: they can no longer log in"] : []),
+        ...(enabled === true
+          ? [user.enabled ? "keep them enabled (they are already)" : "re-enable them: they can log in again"]
+          : []),
         ...(email === undefined
           ? []
-          : [`change their e-mail to ${email}: password resets go there from now on`]),
+          : [`change their e-mail to ${quoteUntrusted(email)}: password resets go there from now on`]),
         ...(totp === false ? ["turn off their two-factor authentication"] : []),
         ...(roles === undefined
           ? []
           : [
-              roles.length === 0
+              granted === undefined
                 ? "remove all their roles"
-                : `replace their roles (${user.roles.map((r) => r.name).join(", ") || "none"}) with ${roles.join(", ")}`,
+                : `replace their roles (${current || "none"}) with ${granted.described.join("; ")}`,
             ]),
       ];
       return {
         action: `Change the user ${userLabel(user)}: ${effects.join("; ")}.`,
         target: userDetails(user),
-        // The resolved ids too: a role renamed between the question and the answer voids the token.
-        fingerprint: fingerprint({ user, roleIds }),
+        // The resolved roles too: a role renamed or edited between the question and the answer voids it.
+        fingerprint: fingerprint({
+          user,
+          latestChange,
+          roles: granted?.known.filter((role) => granted.roleIds.includes(role.roleId)),
+        }),
       };
     },
   },
-  run: async ({ userId, confirmationToken: _, ...changes }, { api, signal }) => {
+  run: async ({ userId, ...changes }, { api, signal }) => {
     const { roles, ...rest } = changes;
     const roleIds = await roleIdsFor(roles, api, signal);
     const result = await api.updateUser(
@@ -165,17 +193,20 @@ export const deleteUser = defineTool({
   name: "delete_user",
   description:
     "Delete a user for good, with their S3 credentials; asks the user first. To lock someone out for a while, set enabled=false.",
-  input: z.strictObject({ userId, confirmationToken }),
+  input: z.strictObject({ userId }),
   output: doneOutput,
   annotations: { title: "Delete user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },
   confirm: {
     when: () => true,
     preview: async ({ userId }, { api, signal }) => {
-      const user = await liveUser(api, userId, signal);
+      const [user, latestChange] = await Promise.all([
+        liveUser(api, userId, signal),
+        latestChangeOf(api, userId, signal),
+      ]);
       return {
         action: `Delete the user ${userLabel(user)} for good: they lose all access, with their object-storage credentials.`,
         target: userDetails(user),
-        fingerprint: fingerprint(user),
+        fingerprint: fingerprint({ user, latestChange }),
         typeToConfirm: { label: "Type the user's e-mail to delete them", value: user.email },
       };
     },

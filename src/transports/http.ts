@@ -1,7 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { toNodeHandler } from "@modelcontextprotocol/node";
-import { createMcpHandler, type McpServer, type ProtocolEra } from "@modelcontextprotocol/server";
+import {
+  type AuthInfo,
+  createMcpHandler,
+  type McpServer,
+  type ProtocolEra,
+} from "@modelcontextprotocol/server";
 import type { Logger } from "../log.js";
 import { type HttpGuardOptions, HttpGuards } from "./http-guards.js";
 
@@ -26,6 +31,13 @@ export interface RunningHttpServer {
 
 export const MCP_PATH = "/mcp";
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** What the SDK hands our handlers as `ctx.http.authInfo` for MCP_HTTP_TOKEN callers (never the token itself). */
+const STATIC_TOKEN_CALLER: AuthInfo = {
+  token: "(MCP_HTTP_TOKEN)",
+  clientId: "static-token",
+  scopes: [],
+  extra: { subject: "static-token" },
+};
 
 /**
  * MCP over Streamable HTTP on `POST /mcp`, with `/healthz` for load balancers: 2026-07-28 requests
@@ -105,6 +117,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       jsonRpcError(res, 400, -32700, "Parse error: the body is not valid JSON");
       return;
     }
+    // The caller's identity, which confirmations are bound to: with the static token, all its holders are one caller.
+    if (options.token !== undefined) Object.assign(req, { auth: STATIC_TOKEN_CALLER });
     await serveMcp(req, res, message);
   }
 

@@ -1,0 +1,63 @@
+/** A slot taken under a rate limit: release it when the limited thing did not happen after all. */
+export type Slot = { ok: true; release(): Promise<void> } | { ok: false; retryInSeconds: number };
+
+/**
+ * The state the safety layer shares between the calls it guards: used confirmation nonces and
+ * rate-limit windows. Asynchronous, so that a fleet can keep it in a shared store; the embedded
+ * default keeps it in this process.
+ */
+export interface SafetyStore {
+  /**
+   * Marks `nonce` used until `expiresAt` (ms since the epoch). Atomic: of any number of concurrent
+   * claims of one nonce, exactly one resolves true.
+   */
+  claimNonce(nonce: string, expiresAt: number): Promise<boolean>;
+  /** Takes a slot under `key` when fewer than `limit` were taken in the last `windowMs`. */
+  takeSlot(key: string, limit: number, windowMs: number): Promise<Slot>;
+}
+
+/** The embedded store: this process's memory. Replicas each keep their own. */
+export class MemorySafetyStore implements SafetyStore {
+  private readonly nonces = new Map<string, number>();
+  private readonly windows = new Map<string, number[]>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async claimNonce(nonce: string, expiresAt: number): Promise<boolean> {
+    const now = this.now();
+    if ((this.nonces.get(nonce) ?? 0) > now) return false;
+    // Checked and set with no await in between: concurrent claims cannot both pass.
+    this.nonces.set(nonce, expiresAt);
+    if (this.nonces.size > 1_000) {
+      for (const [known, expiry] of this.nonces) if (expiry <= now) this.nonces.delete(known);
+    }
+    return true;
+  }
+
+  async takeSlot(key: string, limit: number, windowMs: number): Promise<Slot> {
+    const now = this.now();
+    const times = this.windows.get(key) ?? [];
+    // Oldest first: drop what left the window, in place (a release may still hold this array).
+    while (times.length > 0 && (times[0] ?? 0) <= now - windowMs) times.shift();
+    if (times.length >= limit) {
+      const oldest = times[0] ?? now;
+      return { ok: false, retryInSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
+    }
+    times.push(now);
+    this.windows.set(key, times);
+    if (this.windows.size > 10_000) this.forgetBefore(now - windowMs);
+    return {
+      ok: true,
+      release: async () => {
+        const index = times.indexOf(now);
+        if (index >= 0) times.splice(index, 1);
+      },
+    };
+  }
+
+  private forgetBefore(cutoff: number): void {
+    for (const [key, times] of this.windows) {
+      if (times.every((time) => time <= cutoff)) this.windows.delete(key);
+    }
+  }
+}
