@@ -1,5 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { SecretRedactor } from "../safety/secrets.js";
 import { LOCALES } from "../spec/common.js";
 
 /**
@@ -80,12 +81,18 @@ export const PROMPTS: readonly PromptDefinition[] = [
 /** Each prompt's argument schema, made once per process (a server is made per HTTP request). */
 const ARGUMENT_SCHEMAS = new Map(PROMPTS.map((prompt) => [prompt.name, z.object(prompt.args)]));
 
-export function registerPrompts(server: McpServer): void {
+/**
+ * Registers the prompts. Each plan passes `redactor` on its way out (a secret pasted into an
+ * argument is not echoed back); without one, only Bearer and Basic credentials are removed.
+ */
+export function registerPrompts(server: McpServer, redactor: SecretRedactor = new SecretRedactor()): void {
   for (const prompt of PROMPTS) {
     server.registerPrompt(
       prompt.name,
       { title: prompt.title, description: prompt.description, argsSchema: ARGUMENT_SCHEMAS.get(prompt.name) },
-      (args) => ({ messages: [{ role: "user", content: { type: "text", text: prompt.text(args) } }] }),
+      (args) => ({
+        messages: [{ role: "user", content: { type: "text", text: redactor.text(prompt.text(args)) } }],
+      }),
     );
   }
 }

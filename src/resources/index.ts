@@ -4,13 +4,17 @@ import {
   ProtocolErrorCode,
   ResourceNotFoundError,
   ResourceTemplate,
+  type ServerContext,
+  type Variables,
 } from "@modelcontextprotocol/server";
 import { ContaboApiError } from "../client/errors.js";
 import { readPages } from "../client/read-pages.js";
 import type { UsersApi } from "../client/users-api.js";
+import { SecretRedactor } from "../safety/secrets.js";
 import { onlyItem, userId as userIdField } from "../tools/fields.js";
 import { userResult, withoutTenant } from "../tools/outputs.js";
 import { allRoles } from "../tools/role-names.js";
+import { redactedHandler } from "./redaction.js";
 
 /**
  * What the server offers as resources, for the README table (src/docs) and registration below.
@@ -41,7 +45,17 @@ const MAX_LISTED_USERS = 1_000;
 const MAX_COMPLETIONS = 100;
 const ID_PREFIX = /^[0-9a-f-]+$/;
 
-export function registerResources(server: McpServer, api: UsersApi, enabledTools: ReadonlySet<string>): void {
+/**
+ * Registers the resources whose tools are enabled. Every result and error they send out passes
+ * `redactor` (the process's, which knows the configured credentials); without one, only the
+ * Bearer and Basic credentials in text are removed.
+ */
+export function registerResources(
+  server: McpServer,
+  api: UsersApi,
+  enabledTools: ReadonlySet<string>,
+  redactor: SecretRedactor = new SecretRedactor(),
+): void {
   const [roles, user] = RESOURCES;
   const served = (resource: (typeof RESOURCES)[number]) =>
     resource.readBy.some((tool) => enabledTools.has(tool));
@@ -50,7 +64,7 @@ export function registerResources(server: McpServer, api: UsersApi, enabledTools
       roles.name,
       roles.uri,
       { title: roles.title, description: roles.description, mimeType: JSON_TYPE },
-      async (uri, ctx) => ({
+      redactedHandler(redactor, async (uri: URL, ctx: ServerContext) => ({
         contents: [
           {
             uri: uri.href,
@@ -58,14 +72,14 @@ export function registerResources(server: McpServer, api: UsersApi, enabledTools
             text: JSON.stringify((await allRoles(api, ctx.mcpReq.signal)).map(withoutTenant)),
           },
         ],
-      }),
+      })),
     );
   }
   if (!served(user)) return;
   server.registerResource(
     user.name,
     new ResourceTemplate(user.uri, {
-      list: async (ctx) => {
+      list: redactedHandler(redactor, async (ctx: ServerContext) => {
         const read = await readPages(
           (page) => api.retrieveUserList({ page, size: 100 }, { signal: ctx.mcpReq.signal }),
           { max: MAX_LISTED_USERS },
@@ -78,10 +92,10 @@ export function registerResources(server: McpServer, api: UsersApi, enabledTools
             mimeType: JSON_TYPE,
           })),
         };
-      },
+      }),
       complete: {
         // The API filters by e-mail substring; an id prefix is matched against the first page as well.
-        userId: async (value) => {
+        userId: redactedHandler(redactor, async (value: string) => {
           const typed = value.trim().toLowerCase();
           const filters = typed === "" ? [{}] : [{ email: typed }, ...(ID_PREFIX.test(typed) ? [{}] : [])];
           const pages = await Promise.all(
@@ -92,11 +106,11 @@ export function registerResources(server: McpServer, api: UsersApi, enabledTools
             .filter((u) => u.userId.startsWith(typed) || u.email.toLowerCase().includes(typed))
             .map((u) => u.userId);
           return [...new Set(ids)].slice(0, MAX_COMPLETIONS);
-        },
+        }),
       },
     }),
     { title: user.title, description: user.description, mimeType: JSON_TYPE },
-    async (uri, variables, ctx) => {
+    redactedHandler(redactor, async (uri: URL, variables: Variables, ctx: ServerContext) => {
       const parsed = userIdField.safeParse(variables.userId);
       if (!parsed.success) {
         throw new ProtocolError(
@@ -115,6 +129,6 @@ export function registerResources(server: McpServer, api: UsersApi, enabledTools
         }
         throw error;
       }
-    },
+    }),
   );
 }

@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { ContaboError } from "../client/errors.js";
-import { defineTool, READ } from "./define-tool.js";
+import type { SecretRedactor } from "../safety/secrets.js";
+import { defineTool, READ, type ToolContext } from "./define-tool.js";
 import { liveUser } from "./previews.js";
+
+/**
+ * What auth_status runs with: the tool context and the process's redactor, which its `problem`
+ * passes through (a login service may echo the credentials it refused in its error description).
+ */
+export type AuthStatusContext = ToolContext & { redactor?: SecretRedactor };
 
 export const authStatus = defineTool({
   name: "auth_status",
@@ -22,7 +29,7 @@ export const authStatus = defineTool({
     disabledTools: z.record(z.string(), z.string()),
   }),
   annotations: { title: "Connection and settings", ...READ },
-  run: async (_args, { api, signal, settings }) => {
+  run: async (_args, { api, signal, settings, redactor }: AuthStatusContext) => {
     const base = {
       apiUrl: settings.apiUrl,
       sandbox: settings.sandbox,
@@ -39,7 +46,8 @@ export const authStatus = defineTool({
       return { ...base, loggedIn: true, caller: { userId, email: user.email, name, owner: user.owner } };
     } catch (error) {
       if (!(error instanceof ContaboError)) throw error;
-      return { ...base, loggedIn: false, problem: `${error.message} ${error.hint}` };
+      const problem = `${error.message} ${error.hint}`;
+      return { ...base, loggedIn: false, problem: redactor ? redactor.text(problem) : problem };
     }
   },
 });
