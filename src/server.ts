@@ -114,14 +114,14 @@ export function createMcpServer({
           });
         };
         const log = logLevel.forRequest(ctx, logger, layer.redactor);
-        const context = { api, signal: ctx.mcpReq.signal, progress, settings };
+        const context = { api, signal: ctx.mcpReq.signal, progress, settings, redactor: layer.redactor };
         const origin = callOrigin(server, era, ctx, anonymousCaller);
         return guardedCall(tool, args, context, origin, layer, present, log);
       },
     );
   }
-  registerResources(server, api, layer.selection.enabled);
-  registerPrompts(server);
+  registerResources(server, api, layer.selection.enabled, layer.redactor);
+  registerPrompts(server, layer.redactor);
   // The SDK would convert every schema on every tools/list; this listing is made once, and trimmed.
   server.server.setRequestHandler("tools/list", () => ({ tools: listed }));
   return server;
@@ -164,7 +164,8 @@ function prepared(
   if (known && known.tools === tools && known.about === about && known.redirectHosts === redirectHosts) {
     return known;
   }
-  const listing = toolListing(tools);
+  const withTokens = layer.gate.mode === "token";
+  const listing = toolListing(tools, { withTokens });
   const registrations = tools.map((tool, index) => {
     // A tool turned off (--read-only, --tools) is not listed, and a call to it is refused, and
     // audited, by the safety layer, before its arguments are read.
@@ -179,7 +180,7 @@ function prepared(
     const config: ToolConfig = {
       title: tool.annotations.title,
       description: tool.description,
-      inputSchema: withListedJsonSchema(inputSchemaOf(tool), listed.inputSchema),
+      inputSchema: withListedJsonSchema(inputSchemaOf(tool, withTokens), listed.inputSchema),
       outputSchema: withListedJsonSchema(outputSchemaOf(tool), listed.outputSchema),
       annotations: tool.annotations,
     };

@@ -66,8 +66,9 @@ export class ContaboAuthError extends ContaboError {
     message: string,
     readonly hint: string,
     readonly oauthError?: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, undefined, options);
   }
 }
 

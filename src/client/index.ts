@@ -5,8 +5,9 @@ import { SecretRedactor } from "../safety/secrets.js";
 import { CONTABO_TOKEN_URL } from "../spec/token.js";
 import { parseServiceUrl } from "./base-url.js";
 import { completeCredentials, type PasswordGrantCredentials } from "./credentials.js";
+import { ContaboConfigError } from "./errors.js";
 import { PasswordGrantTokenProvider } from "./password-grant.js";
-import { RequestPipeline } from "./request-pipeline.js";
+import { DEFAULT_MAX_IN_FLIGHT, RequestPipeline } from "./request-pipeline.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import { MissingCredentialsProvider, StaticTokenProvider, type TokenProvider } from "./token-provider.js";
 import { type DispatcherSource, undici } from "./undici.js";
@@ -24,6 +25,8 @@ export interface ContaboClientConfig {
   timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
   retry?: RetryPolicy;
   callBudgetMs?: number;
+  /** At most this many API requests outstanding at once, across all callers (default 8); the token endpoint is not counted. */
+  maxInFlight?: number;
   logger?: Logger;
   /** The clock for token expiry (tests move it). */
   now?: () => number;
@@ -43,6 +46,7 @@ export interface ContaboClient {
 /** Wires the Contabo client: one keep-alive dispatcher, a token provider, the pipeline and the operations. */
 export function createContaboClient(config: ContaboClientConfig): ContaboClient {
   const apiUrl = parseServiceUrl(config.apiUrl ?? CONTABO_API_URL, "CONTABO_API_URL");
+  const maxInFlight = checkedMaxInFlight(config.maxInFlight);
   // One keep-alive connection pool for the whole process, made on the first request.
   let agent: Agent | undefined;
   const dispatcher = async () => {
@@ -64,6 +68,7 @@ export function createContaboClient(config: ContaboClientConfig): ContaboClient 
     traceId,
     retry: config.retry,
     callBudgetMs: config.callBudgetMs,
+    maxInFlight,
     logger: config.logger,
     redactor,
   });
@@ -96,5 +101,15 @@ function tokenProviderFor(
     dispatcher,
     now: config.now,
     redactor,
+    logger: config.logger,
   });
+}
+
+function checkedMaxInFlight(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_IN_FLIGHT;
+  if (Number.isSafeInteger(value) && value >= 1) return value;
+  throw new ContaboConfigError(
+    `maxInFlight must be a whole number of 1 or more, not ${value}.`,
+    `Allow at least 1 request to the Contabo API at a time (the default is ${DEFAULT_MAX_IN_FLIGHT}).`,
+  );
 }

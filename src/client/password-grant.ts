@@ -1,10 +1,12 @@
+import type { Logger } from "../log.js";
 import type { SecretRedactor } from "../safety/secrets.js";
 import { type TokenResponse, tokenResponseSchema } from "../spec/token.js";
 import { raceAbort } from "./abortable.js";
 import type { PasswordGrantCredentials } from "./credentials.js";
 import { ContaboAuthError, ContaboNetworkError, describeNetworkError } from "./errors.js";
 import { parseJsonOrUndefined } from "./json.js";
-import { tokenEndpointError } from "./token-errors.js";
+import { LoginBackoff, type LoginBackoffPolicy } from "./login-backoff.js";
+import { refusesCredentials, tokenEndpointError } from "./token-errors.js";
 import type { TokenProvider } from "./token-provider.js";
 import { type DispatcherSource, resolveDispatcher, undici } from "./undici.js";
 
@@ -16,6 +18,9 @@ export interface PasswordGrantOptions {
   timeoutMs?: number;
   now?: () => number;
   redactor?: SecretRedactor;
+  /** How long to answer from a refusal of the credentials before logging in again (default 5 s doubling to 5 min). */
+  loginBackoff?: LoginBackoffPolicy;
+  logger?: Logger;
 }
 
 interface CachedToken {
@@ -31,7 +36,8 @@ const DEFAULT_EXPIRES_IN_S = 300;
 
 /**
  * OAuth2 password grant against Contabo's Keycloak, with a token cache, the refresh_token grant while
- * the refresh token is valid, and one shared request for concurrent callers.
+ * the refresh token is valid, and one shared request for concurrent callers. After Keycloak refuses the
+ * credentials, logins are answered from that refusal for a growing while (see LoginBackoff).
  */
 export class PasswordGrantTokenProvider implements TokenProvider {
   readonly mode = "password-grant";
@@ -39,16 +45,20 @@ export class PasswordGrantTokenProvider implements TokenProvider {
   private inflight: Promise<string> | undefined;
   private clientSecret: string;
   private readonly now: () => number;
+  private readonly backoff: LoginBackoff;
 
   constructor(private readonly options: PasswordGrantOptions) {
     this.clientSecret = options.credentials.clientSecret;
     this.now = options.now ?? Date.now;
+    this.backoff = new LoginBackoff(options.loginBackoff);
   }
 
   getToken(signal?: AbortSignal): Promise<string> {
     const cached = this.cached;
     if (cached && this.now() < cached.renewAt) return Promise.resolve(cached.accessToken);
     if (!this.inflight) {
+      const refusal = this.backoff.refusalInForce(this.now());
+      if (refusal) return Promise.reject(refusal);
       this.inflight = this.obtainToken().finally(() => {
         this.inflight = undefined;
       });
@@ -67,6 +77,8 @@ export class PasswordGrantTokenProvider implements TokenProvider {
   useClientSecret(secret: string): void {
     this.options.redactor?.remember(secret, true);
     this.clientSecret = secret;
+    // New credentials: a refusal of the old ones says nothing about them.
+    this.backoff.reset();
   }
 
   private async obtainToken(): Promise<string> {
@@ -83,16 +95,32 @@ export class PasswordGrantTokenProvider implements TokenProvider {
       }
     }
     const { credentials } = this.options;
-    return this.store(
-      await this.tokenRequest({
-        grant_type: "password",
-        username: credentials.username,
-        password: credentials.password,
-      }),
-    );
+    const secretSent = this.clientSecret;
+    try {
+      return this.store(
+        await this.tokenRequest({
+          grant_type: "password",
+          username: credentials.username,
+          password: credentials.password,
+        }),
+      );
+    } catch (error) {
+      // Only a refusal of the credentials still in use: not a network error or a 5xx, not a secret since rotated.
+      if (refusesCredentials(error) && secretSent === this.clientSecret) this.rememberRefusal(error);
+      throw error;
+    }
+  }
+
+  private rememberRefusal(error: ContaboAuthError): void {
+    const retryAt = this.backoff.refused(error, this.now());
+    this.options.logger?.warn("Contabo refused the login: no new login before the wait ends", {
+      oauthError: error.oauthError,
+      retryAt: new Date(retryAt).toISOString(),
+    });
   }
 
   private store(response: TokenResponse): string {
+    this.backoff.reset();
     this.options.redactor?.remember(response.access_token);
     this.options.redactor?.remember(response.refresh_token);
     const now = this.now();

@@ -7,6 +7,7 @@ import type { HttpMethod } from "../spec/common.js";
 import { SERVER_NAME, VERSION } from "../version.js";
 import { asAbortError, sleep } from "./abortable.js";
 import { joinUrl } from "./base-url.js";
+import { ConcurrencyLimit } from "./concurrency-limit.js";
 import { ContaboNetworkError, describeNetworkError } from "./errors.js";
 import { apiError, parseSuccessBody } from "./response.js";
 import {
@@ -59,9 +60,12 @@ export interface RequestPipelineOptions {
   redactor?: SecretRedactor;
   /** How to wait between attempts (tests record the waits instead of sleeping). */
   wait?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** At most this many requests to the API outstanding at once, across all callers; the others queue. */
+  maxInFlight?: number;
 }
 
 export const DEFAULT_CALL_BUDGET_MS = 60_000;
+export const DEFAULT_MAX_IN_FLIGHT = 8;
 
 /** What one attempt gave: an HTTP answer with its whole body, or a network failure. */
 type Attempt =
@@ -71,19 +75,22 @@ type Attempt =
 /**
  * The one way requests reach the Contabo API: bearer token, fresh x-request-id, constant x-trace-id,
  * one re-authentication after a 401, retries only where they are safe and fit in the call's time
- * budget, and every failure turned into a typed ContaboError.
+ * budget, at most `maxInFlight` requests outstanding (each attempt queues for a slot of its own, and
+ * no slot is held while waiting to retry), and every failure turned into a typed ContaboError.
  */
 export class RequestPipeline {
   private readonly retry: RetryPolicy;
   private readonly logger: Logger;
   private readonly random: () => number;
   private readonly wait: (ms: number, signal: AbortSignal) => Promise<void>;
+  private readonly inFlight: ConcurrencyLimit;
 
   constructor(private readonly options: RequestPipelineOptions) {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.logger = options.logger ?? silentLogger;
     this.random = options.random ?? Math.random;
     this.wait = options.wait ?? sleep;
+    this.inFlight = new ConcurrencyLimit(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
   }
 
   async send<S extends z.ZodType | undefined>(spec: ApiRequest<S>): Promise<ApiResponse<ResponseBody<S>>> {
@@ -130,7 +137,14 @@ export class RequestPipeline {
     for (let attempt = 1; ; attempt++) {
       const requestId = uuidv4();
       const token = await tokens.getToken(signal);
-      const result = await this.attemptOnce(spec, token, requestId, attempt, signal);
+      // A slot from before sending until the body is read; none while waiting to retry.
+      if (!this.inFlight.tryAcquire()) await this.inFlight.acquire(signal);
+      let result: Attempt;
+      try {
+        result = await this.attemptOnce(spec, token, requestId, attempt, signal);
+      } finally {
+        this.inFlight.release();
+      }
       const mayRepeat = attempt < this.retry.maxAttempts;
 
       if (result.kind === "failure") {

@@ -33,3 +33,19 @@ export function tokenEndpointError(status: number, body: unknown, grantType: str
       );
   }
 }
+
+/** The OAuth errors with which the token endpoint refuses the credentials themselves, not a passing failure. */
+const CREDENTIAL_REFUSALS: ReadonlySet<string> = new Set([
+  "invalid_grant",
+  "invalid_client",
+  "unauthorized_client",
+]);
+
+/** Whether the token endpoint refused the client or the user: asking again with the same credentials fails again. */
+export function refusesCredentials(error: unknown): error is ContaboAuthError {
+  return (
+    error instanceof ContaboAuthError &&
+    error.oauthError !== undefined &&
+    CREDENTIAL_REFUSALS.has(error.oauthError)
+  );
+}

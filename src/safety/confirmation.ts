@@ -60,7 +60,7 @@ export const confirmationInputShape = {
     .string()
     .max(1000)
     .optional()
-    .describe("Only with --confirm token: from a confirmationRequired answer, once the user agreed."),
+    .describe("From a confirmationRequired answer, once the user agreed; same arguments."),
 };
 
 /** The key of our form among the input requests of an input_required answer. */

@@ -1,14 +1,8 @@
 import { z } from "zod";
 import { ContaboError } from "../client/errors.js";
-import type { SecretRedactor } from "../safety/secrets.js";
-import { defineTool, READ, type ToolContext } from "./define-tool.js";
+import { defineTool, READ } from "./define-tool.js";
 import { liveUser } from "./previews.js";
 
-/**
- * What auth_status runs with: the tool context and the process's redactor, which its `problem`
- * passes through (a login service may echo the credentials it refused in its error description).
- */
-export type AuthStatusContext = ToolContext & { redactor?: SecretRedactor };
 
 export const authStatus = defineTool({
   name: "auth_status",
@@ -29,7 +23,7 @@ export const authStatus = defineTool({
     disabledTools: z.record(z.string(), z.string()),
   }),
   annotations: { title: "Connection and settings", ...READ },
-  run: async (_args, { api, signal, settings, redactor }: AuthStatusContext) => {
+  run: async (_args, { api, signal, settings, redactor }) => {
     const base = {
       apiUrl: settings.apiUrl,
       sandbox: settings.sandbox,
@@ -47,7 +41,7 @@ export const authStatus = defineTool({
     } catch (error) {
       if (!(error instanceof ContaboError)) throw error;
       const problem = `${error.message} ${error.hint}`;
-      return { ...base, loggedIn: false, problem: redactor ? redactor.text(problem) : problem };
+      return { ...base, loggedIn: false, problem: redactor.text(problem) };
     }
   },
 });

@@ -2,6 +2,7 @@ import type { ToolAnnotations as McpToolAnnotations } from "@modelcontextprotoco
 import type { z } from "zod";
 import type { UsersApi } from "../client/users-api.js";
 import type { Confirmation, Mailing } from "../safety/confirmation-types.js";
+import type { SecretRedactor } from "../safety/secrets.js";
 
 /** What a tool handler gets besides its arguments. */
 export interface ToolContext {
@@ -12,6 +13,8 @@ export interface ToolContext {
   progress(done: number, total?: number, message?: string): Promise<void>;
   /** How this server is set up, for auth_status. */
   settings: ServerSettings;
+  /** Removes every known secret from text that leaves the process (auth_status's problem). */
+  redactor: SecretRedactor;
 }
 
 export interface ServerSettings {

@@ -16,15 +16,16 @@ const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_I
  * that are just the safe-integer range, and, in output schemas, `additionalProperties: false` and
  * `required`.
  */
-export function toolListing(tools: readonly ToolDefinition[]): Tool[] {
-  const cached = cache.get(tools) ?? precomputedFor(tools);
+export function toolListing(tools: readonly ToolDefinition[], { withTokens = false } = {}): Tool[] {
+  const cache = withTokens ? tokenListings : listings;
+  const cached = cache.get(tools) ?? (withTokens ? undefined : precomputedFor(tools));
   if (cached) return cached;
   const listing = tools.map((tool) => ({
     name: tool.name,
     title: tool.annotations.title,
     description: tool.description,
     inputSchema: trimmed(
-      z.toJSONSchema(inputSchemaOf(tool), { target: "draft-7", io: "input" }),
+      z.toJSONSchema(inputSchemaOf(tool, withTokens), { target: "draft-7", io: "input" }),
       "input",
     ) as Tool["inputSchema"],
     outputSchema: trimmed(
@@ -37,9 +38,12 @@ export function toolListing(tools: readonly ToolDefinition[]): Tool[] {
   return listing;
 }
 
-/** The schema a tool accepts: with the confirmation field when it may ask first. */
-export function inputSchemaOf(tool: ToolDefinition): z.ZodObject {
-  if (!tool.confirm) return tool.input;
+/**
+ * The schema a tool accepts: with the confirmationToken field when it may ask first and this server
+ * confirms with tokens (--confirm token). In the other modes the field would only cost context.
+ */
+export function inputSchemaOf(tool: ToolDefinition, withTokens: boolean): z.ZodObject {
+  if (!tool.confirm || !withTokens) return tool.input;
   let schema = confirmableInputs.get(tool);
   if (!schema) {
     // safeExtend keeps the tool's own refinements (update_user's "at least one change").
@@ -64,12 +68,13 @@ export function outputSchemaOf(tool: ToolDefinition): z.ZodObject {
 
 const confirmable = new WeakMap<ToolDefinition, z.ZodObject>();
 
-const cache = new WeakMap<readonly ToolDefinition[], Tool[]>();
+const listings = new WeakMap<readonly ToolDefinition[], Tool[]>();
+const tokenListings = new WeakMap<readonly ToolDefinition[], Tool[]>();
 
 /**
  * The shipped bundle carries the listing made at build time (scripts/bundle.mjs defines
  * __TOOL_LISTING_JSON__), so that a cold start does not generate a JSON Schema per input and output. It is used only
- * for exactly the tools it was made from; a test compares it with the listing made at run time.
+ * for exactly the tools it was made from, without tokens; a test compares it with the listing made at run time.
  */
 declare const __TOOL_LISTING_JSON__: string | undefined;
 
@@ -79,7 +84,7 @@ function precomputedFor(tools: readonly ToolDefinition[]): Tool[] | undefined {
   const same =
     listing.length === tools.length && listing.every((tool, index) => tool.name === tools[index]?.name);
   if (!same) return undefined;
-  cache.set(tools, listing);
+  listings.set(tools, listing);
   return listing;
 }
 

@@ -6,7 +6,7 @@ import {
   InMemoryTransport,
   StreamableHTTPClientTransport,
 } from "@modelcontextprotocol/client";
-import { createMcpHandler, type ProtocolEra } from "@modelcontextprotocol/server";
+import { type AuthInfo, createMcpHandler, type ProtocolEra } from "@modelcontextprotocol/server";
 import { expect, onTestFinished } from "vitest";
 import type { UsersApi } from "../../src/client/users-api.js";
 import type { Logger } from "../../src/log.js";
@@ -15,6 +15,7 @@ import { createSafety } from "../../src/safety/index.js";
 import type { SandboxOptions } from "../../src/sandbox/index.js";
 import { createMcpServer, type ServerOptions } from "../../src/server.js";
 import { TOOLS } from "../../src/tools/registry.js";
+import { unfence } from "../safety/data-fence.js";
 import { recordServerOutput, testLogger } from "./logs.js";
 import { clientFor, useSandbox } from "./sandbox.js";
 
@@ -31,6 +32,10 @@ export interface ConnectOptions {
    * in process (its fetch function, no socket), each request served by a fresh server.
    */
   era?: ProtocolEra;
+  /** Modern era: the identity the HTTP layer vouches for on every request (as a bearer token would). */
+  authInfo?: AuthInfo;
+  /** --redirect-hosts (default contabo.com). */
+  redirectHosts?: readonly string[];
 }
 
 export const PROTOCOL_ERAS: readonly ProtocolEra[] = ["legacy", "modern"];
@@ -40,7 +45,8 @@ export async function connectClient(api: UsersApi, options: ConnectOptions = {})
   const given = options.safety ?? {};
   const safety = "gate" in given ? given : createSafety({ auditSink: recordServerOutput, ...given }, TOOLS);
   const logger = options.logger ?? testLogger(safety.redactor);
-  const newServer = (era: ProtocolEra) => createMcpServer({ api, logger, safety, about: options.about, era });
+  const { about, redirectHosts } = options;
+  const newServer = (era: ProtocolEra) => createMcpServer({ api, logger, safety, about, era, redirectHosts });
   const era = options.era ?? "legacy";
   const client = new Client(
     { name: "test-client", version: "1.0.0" },
@@ -54,7 +60,7 @@ export async function connectClient(api: UsersApi, options: ConnectOptions = {})
   if (era === "modern") {
     const handler = createMcpHandler(({ era: served }) => newServer(served), { legacy: "reject" });
     const transport = new StreamableHTTPClientTransport(new URL("http://in-process.test/mcp"), {
-      fetch: (url, init) => handler.fetch(new Request(url, init)),
+      fetch: (url, init) => handler.fetch(new Request(url, init), { authInfo: options.authInfo }),
     });
     await client.connect(transport);
     onTestFinished(async () => {
@@ -82,7 +88,7 @@ export async function callTool<T = Record<string, unknown>>(
   const result = await client.callTool({ name, arguments: args });
   if (result.isError) expect.fail(`${name} returned an error: ${textOf(result)}`);
   expect(result.structuredContent).toBeDefined();
-  expect(JSON.parse(textOf(result))).toEqual(result.structuredContent);
+  expect(JSON.parse(unfence(textOf(result)))).toEqual(result.structuredContent);
   return result.structuredContent as T;
 }
 

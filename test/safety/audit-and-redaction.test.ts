@@ -44,7 +44,10 @@ describe("audit log", () => {
     expect(confirmed).toMatchObject({
       audit: true,
       target: { userId: user?.userId },
-      arguments: { userId: user?.userId, confirmationToken: "[redacted]" },
+      // The token is not an argument of the call: it is never written down.
+      arguments: { userId: user?.userId },
+      caller: "stdio",
+      confirmMode: "token",
     });
     expect(confirmed?.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(String(records[4]?.error)).toContain("409 Conflict");
@@ -75,8 +78,11 @@ describe("audit log", () => {
     await callToolError(tokens.client, "generate_client_secret", {
       confirmationToken: asked.confirmationToken,
     });
+    // A form is one round to ask and one with the answer: both are audited.
     expect(lines.map((line) => JSON.parse(line).decision)).toEqual([
+      "asked",
       "declined",
+      "asked",
       "cancelled",
       "asked",
       "expired",

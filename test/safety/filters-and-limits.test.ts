@@ -72,7 +72,7 @@ describe("e-mail rate limit", () => {
     const [first, second] = [...sandbox.state.users.values()].filter((u) => !u.owner);
     await callTool(client, "reset_password", { userId: first?.userId });
     const again = await callToolError(client, "resend_email_verification", { userId: first?.userId });
-    expect(again).toContain("resend_email_verification refused: this user was e-mailed too recently");
+    expect(again).toContain("resend_email_verification refused: this recipient was e-mailed too recently");
     expect(again).toContain("try again in 60 s");
     await callTool(client, "reset_password", { userId: second?.userId });
     now += 60_001;

@@ -5,7 +5,8 @@ import { type ContaboClient, createContaboClient } from "../../src/client/index.
 import { registerPrompts } from "../../src/prompts/index.js";
 import { registerResources } from "../../src/resources/index.js";
 import { SecretRedactor } from "../../src/safety/secrets.js";
-import { type AuthStatusContext, authStatus } from "../../src/tools/auth-status.js";
+import { authStatus } from "../../src/tools/auth-status.js";
+import type { ToolContext } from "../../src/tools/define-tool.js";
 import { testLogger } from "../helpers/logs.js";
 import { callToolError, connectClient } from "../helpers/mcp.js";
 import { CALLER_ID, ECHO_MARKER, type EchoingUpstream, useEchoingUpstream } from "./echoing-upstream.js";
@@ -77,7 +78,7 @@ describe.each([
       disabledTools: {},
       redirectHosts: [] as string[],
     };
-    const context: AuthStatusContext = {
+    const context: ToolContext = {
       api: contabo.api,
       signal: new AbortController().signal,
       progress: async () => {},

@@ -50,8 +50,14 @@ const VALID_FIELDS: Record<string, fc.Arbitrary<unknown>> = {
   roles: fc.array(fc.integer({ min: 1, max: 200 }), { maxLength: 5 }),
   regionName: fc.constantFrom("European Union", "United States (Central)", "Asia (Singapore)"),
   displayName: fc.string({ minLength: 1, maxLength: 40 }),
-  redirectUrl: fc.webUrl({ validSchemes: ["https", "http"] }),
-  confirmationToken: fc.constant(undefined),
+  // Sent only to the allowed hosts (contabo.com by default): any path and query there.
+  redirectUrl: fc
+    .tuple(
+      fc.constantFrom("contabo.com", "my.contabo.com", "a.b.contabo.com"),
+      fc.webPath(),
+      fc.webQueryParameters(),
+    )
+    .map(([host, path, query]) => `https://${host}${path}${query ? `?${query}` : ""}`),
   all: fc.boolean(),
   limit: fc.integer({ min: 1, max: 200 }),
   detail: fc.constantFrom("compact", "full"),

@@ -52,7 +52,7 @@ const INVALID: Array<[string, Record<string, unknown>, string]> = [
   [
     "reset_password",
     { userId: USER, redirectUrl: "javascript:alert(1)" },
-    "redirectUrl must be an http(s) URL",
+    "redirectUrl must be an https URL",
   ],
   ["resend_email_verification", { userId: "abc" }, "userId must be a UUID"],
   ["retrieve_user_client", { anything: true }, 'Unrecognized key: "anything"'],

@@ -95,45 +95,43 @@ describe("retrieve_user_list rows, detail and all pages", () => {
   });
 
   it("all=true follows every page, with progress notifications, and says when it stopped at the limit", async () => {
-    const { client, sandbox } = await connectToSandbox({ sandbox: { userCount: 95 } });
+    const { client, sandbox } = await connectToSandbox({ sandbox: { userCount: 250 } });
     const progress: Array<{ progress: number; total?: number }> = [];
     const everyone = (await client.callTool(
-      { name: "retrieve_user_list", arguments: { all: true, size: 20 } },
+      { name: "retrieve_user_list", arguments: { all: true } },
       { onprogress: (p) => progress.push(p) },
     )) as CallToolResult;
     const users = (everyone.structuredContent as { users: Row[]; truncated: boolean }).users;
-    expect(users).toHaveLength(95);
-    expect(new Set(users.map((u) => u.userId)).size).toBe(95);
+    expect(users).toHaveLength(250);
+    expect(new Set(users.map((u) => u.userId)).size).toBe(250);
     expect((everyone.structuredContent as { truncated: boolean }).truncated).toBe(false);
-    expect(apiRequests(sandbox).filter((r) => r.path === "/v1/users")).toHaveLength(5);
+    expect(apiRequests(sandbox).filter((r) => r.path === "/v1/users")).toHaveLength(3);
     // One notification before each further page, and a last one when every user is read.
-    expect(progress.map((p) => p.progress)).toEqual([20, 40, 60, 80, 95]);
-    expect(progress.every((p) => p.total === 95)).toBe(true);
+    expect(progress.map((p) => p.progress)).toEqual([100, 200, 250]);
+    expect(progress.every((p) => p.total === 250)).toBe(true);
 
-    const fromPage3: Array<{ progress: number; total?: number }> = [];
+    const fromPage2: Array<{ progress: number; total?: number }> = [];
     await client.callTool(
-      { name: "retrieve_user_list", arguments: { all: true, size: 20, page: 3 } },
-      { onprogress: (p) => fromPage3.push(p) },
+      { name: "retrieve_user_list", arguments: { all: true, page: 2 } },
+      { onprogress: (p) => fromPage2.push(p) },
     );
-    // From page 3 there are 55 users to read, not 95.
-    expect(fromPage3).toEqual([
-      expect.objectContaining({ progress: 20, total: 55 }),
-      expect.objectContaining({ progress: 40, total: 55 }),
-      expect.objectContaining({ progress: 55, total: 55 }),
+    // From page 2 there are 150 users to read, not 250.
+    expect(fromPage2).toEqual([
+      expect.objectContaining({ progress: 100, total: 150 }),
+      expect.objectContaining({ progress: 150, total: 150 }),
     ]);
 
     const capped = await callTool<{ users: Row[]; truncated: boolean }>(client, "retrieve_user_list", {
       all: true,
-      size: 20,
-      limit: 50,
+      limit: 150,
     });
-    expect(capped.users).toHaveLength(50);
+    expect(capped.users).toHaveLength(150);
     expect(capped.truncated).toBe(true);
   });
 });
 
 describe("retrieve_user_list with all=true: page size and limit", () => {
-  it("reads pages of 100 unless a size is given, and stops at the default limit of 1000", async () => {
+  it("reads pages of 100, and stops at the default limit of 1000", async () => {
     const { client, sandbox } = await connectToSandbox({ sandbox: { userCount: 1_050 } });
     const everyone = await callTool<{ users: Row[]; truncated: boolean }>(client, "retrieve_user_list", {
       all: true,
@@ -150,6 +148,20 @@ describe("retrieve_user_list with all=true: page size and limit", () => {
     expect(await callToolError(client, "retrieve_user_list", { limit: 5 })).toContain(
       "limit applies only with all=true",
     );
+  });
+
+  it("cannot be made to fan out: size goes with one page, and all=true reads pages of 100", async () => {
+    // Red team: {all: true, size: 1, limit: 10000} sent 3,001 upstream GETs for 3,000 users.
+    const { client, sandbox } = await connectToSandbox({ sandbox: { userCount: 3_000 } });
+    const refused = await callToolError(client, "retrieve_user_list", { all: true, size: 1, limit: 10_000 });
+    expect(refused).toContain("size applies only to one page; all=true reads pages of 100");
+    expect(apiRequests(sandbox)).toEqual([]);
+    const everyone = await callTool<{ users: Row[] }>(client, "retrieve_user_list", {
+      all: true,
+      limit: 10_000,
+    });
+    expect(everyone.users).toHaveLength(3_000);
+    expect(apiRequests(sandbox).filter((r) => r.path === "/v1/users")).toHaveLength(30);
   });
 });
 

@@ -28,6 +28,9 @@ const VALID_ARGS: Record<string, Record<string, unknown>> = {
 /** auth_status reports a failed login as its result instead of failing: see its own tests. */
 const REPORTS_INSTEAD_OF_FAILING = ["auth_status"];
 
+/** A client a human could be asked through; nobody is, since the preview's read fails first. */
+const NEVER_ASKED = () => expect.fail("nobody should be asked to confirm a call whose target cannot be read");
+
 describe("upstream failures, for every tool", () => {
   it("has valid arguments listed for every registered tool", () => {
     expect([...Object.keys(VALID_ARGS), ...REPORTS_INSTEAD_OF_FAILING].sort()).toEqual(
@@ -40,7 +43,7 @@ describe("upstream failures, for every tool", () => {
     async (tool, args) => {
       const sandbox = await useSandbox();
       const contabo = clientFor(sandbox, { credentials: { ...sandbox.login(), password: "wrong" } });
-      const client = await connectClient(contabo.api);
+      const client = await connectClient(contabo.api, { elicit: NEVER_ASKED });
       const text = await callToolError(client, tool, args);
       expect(text).toContain(`${tool} failed. Contabo refused the API user or password: invalid_grant`);
       expect(text).toContain("What to do: Check CONTABO_API_USER");
@@ -55,7 +58,7 @@ describe("upstream failures, for every tool", () => {
     "%s reports an unknown user as the API's 404 with its request id",
     async (tool, args) => {
       const sandbox = await useSandbox();
-      const client = await connectClient(clientFor(sandbox).api);
+      const client = await connectClient(clientFor(sandbox).api, { elicit: NEVER_ASKED });
       const text = await callToolError(client, tool, args);
       expect(text).toContain("404 Not Found");
       expect(text).toContain(`Entry User not found by userId ${USER}`);
