@@ -54,8 +54,11 @@ describe("command line and environment", () => {
       readOnly: false,
       allowTools: undefined,
       emailsPerUserPerMinute: 1,
+      invitationsPerMinute: 10,
       auditFile: undefined,
     });
+    expect(defaults.kind === "serve" && defaults.redirectHosts).toEqual(["contabo.com"]);
+    expect(defaults.kind === "serve" && defaults.client.maxInFlight).toBe(8);
     const given = readCommand(
       [
         "--confirm",
@@ -67,6 +70,12 @@ describe("command line and environment", () => {
         "retrieve_*, delete_user",
         "--email-limit",
         "0",
+        "--invite-limit",
+        "3",
+        "--redirect-hosts",
+        "Example.ORG, bücher.example",
+        "--upstream-concurrency",
+        "2",
         "--audit-log",
         "/tmp/audit.jsonl",
       ],
@@ -79,13 +88,20 @@ describe("command line and environment", () => {
       readOnly: true,
       allowTools: ["retrieve_*", "delete_user"],
       emailsPerUserPerMinute: 0,
+      invitationsPerMinute: 3,
       auditFile: "/tmp/audit.jsonl",
     });
+    // Hosts are compared in lower case and punycode.
+    expect(given.kind === "serve" && given.redirectHosts).toEqual(["example.org", "xn--bcher-kva.example"]);
+    expect(given.kind === "serve" && given.client.maxInFlight).toBe(2);
   });
 
   it.each([
     [["--confirm", "maybe"], /--confirm must be one of auto, elicit, token, off/],
     [["--email-limit", "lots"], /--email-limit must be a whole number/],
+    [["--invite-limit", "many"], /--invite-limit must be a whole number/],
+    [["--upstream-concurrency", "0"], /--upstream-concurrency must be a whole number from 1/],
+    [["--redirect-hosts", "10.0.0.1"], /--redirect-hosts/],
     [["--nope"], /Unknown option/],
     [["--log-level", "loud"], /log level must be/],
     [["sandbox", "--port", "70000"], /--port must be a whole number/],
@@ -161,10 +177,10 @@ describe("command line and environment", () => {
     });
   });
 
-  it("refuses --confirm elicit over stateless HTTP", () => {
-    expect(() => readCommand(["--http", "--confirm", "elicit"], {})).toThrow(
-      "--confirm elicit cannot work over stateless HTTP",
-    );
+  it("accepts --confirm elicit over stateless HTTP: 2026-07-28 clients answer forms on any replica", () => {
+    expect(readCommand(["--http", "--confirm", "elicit"], {})).toMatchObject({
+      safety: { confirmMode: "elicit" },
+    });
   });
 
   it("reports the package's version", () => {

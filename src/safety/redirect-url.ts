@@ -31,6 +31,7 @@ export const DEFAULT_REDIRECT_HOSTS: readonly string[] = ["contabo.com"];
 
 export type RedirectUrlCheck = { ok: true; url: string } | { ok: false; message: string };
 
+/** The URL to send (normalized, as checked), or a refusal that says why and names the allowed hosts. */
 export function checkRedirectUrl(raw: string, allowedHosts: readonly string[]): RedirectUrlCheck {
   // Defensive: an entry that parseRedirectHosts would refuse (a lone "com", an IP) matches nothing.
   const allowed = allowedHosts.map(canonicalHost).filter(isPlainHostName);
@@ -69,7 +70,7 @@ export function checkRedirectUrl(raw: string, allowedHosts: readonly string[]): 
 }
 
 /**
- * The hosts of a comma-separated list (the future --redirect-hosts flag), in canonical form:
+ * The hosts of a comma-separated list (the --redirect-hosts flag), in canonical form:
  * lower-cased and IDN converted to punycode. Each must be a host name of at least two labels (so
  * a lone `com` cannot allow every .com site) with a non-numeric last label; IP addresses, ports,
  * schemes, paths, empty entries, trailing dots and wildcards are refused with an Error saying why.

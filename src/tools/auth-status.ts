@@ -3,11 +3,10 @@ import { ContaboError } from "../client/errors.js";
 import { defineTool, READ } from "./define-tool.js";
 import { liveUser } from "./previews.js";
 
-
 export const authStatus = defineTool({
   name: "auth_status",
   description:
-    "Whether this server can log in to Contabo and as whom, which tools are on (and why others are off), the confirmation mode. No secrets.",
+    "Whether this server can log in to Contabo and as whom, which tools are on (and why others are off), the confirmation mode, allowed redirect hosts. No secrets.",
   input: z.strictObject({}),
   output: z.object({
     apiUrl: z.string(),
@@ -21,6 +20,7 @@ export const authStatus = defineTool({
     confirmMode: z.string(),
     enabledTools: z.array(z.string()),
     disabledTools: z.record(z.string(), z.string()),
+    redirectHosts: z.array(z.string()),
   }),
   annotations: { title: "Connection and settings", ...READ },
   run: async (_args, { api, signal, settings, redactor }) => {
@@ -31,6 +31,7 @@ export const authStatus = defineTool({
       confirmMode: settings.confirmMode,
       enabledTools: settings.enabledTools,
       disabledTools: settings.disabledTools,
+      redirectHosts: settings.redirectHosts,
     };
     try {
       const userId = await api.callerUserId({ signal });
