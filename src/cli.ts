@@ -70,7 +70,7 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
   } else {
     // Loaded only when asked for: a plain start does not pay for the simulator.
     const { startSandbox } = await import("./sandbox/index.js");
-    const sandbox = await startSandbox({ seed: command.seed });
+    const sandbox = await startSandbox({ seed: command.seed, userCount: command.sandboxUsers });
     cleanups.push(() => sandbox.close());
     clientConfig = {
       apiUrl: sandbox.apiUrl,
@@ -141,7 +141,12 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
 async function runSandbox(command: Extract<Command, { kind: "sandbox" }>): Promise<void> {
   const logger = createLogger(command.logLevel);
   const { startSandbox } = await import("./sandbox/index.js");
-  const sandbox = await startSandbox({ port: command.port, host: command.host, seed: command.seed });
+  const sandbox = await startSandbox({
+    port: command.port,
+    host: command.host,
+    seed: command.seed,
+    userCount: command.sandboxUsers,
+  });
   const login = sandbox.login();
   process.stderr.write(
     [

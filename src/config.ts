@@ -23,6 +23,7 @@ Options:
   --allowed-hosts L  --http: Host header names accepted (default on loopback: localhost,127.0.0.1,[::1])
   --allowed-origins L  --http: browser Origins accepted (default on loopback: loopback origins)
   --seed N           sandbox: seed of the demo data (default fixed, so data is the same on every start)
+  --sandbox-users N  sandbox: how many users the demo account has (default 25)
   --confirm MODE     how destructive calls, role grants and secret reveals are confirmed (default auto):
                      auto/elicit: a form the client shows the person; refused when the client has none
                      token: a preview and a token the model sends back (the model can confirm itself)
@@ -48,6 +49,7 @@ export type Command =
       kind: "serve";
       sandbox: boolean;
       seed?: number;
+      sandboxUsers?: number;
       logLevel: LogLevel;
       client: ContaboClientConfig;
       safety: Omit<SafetyConfig, "auditSink" | "redactor" | "now" | "store">;
@@ -55,7 +57,7 @@ export type Command =
       /** Present with --http. */
       http?: HttpConfig;
     }
-  | { kind: "sandbox"; port: number; host: string; seed?: number; logLevel: LogLevel }
+  | { kind: "sandbox"; port: number; host: string; seed?: number; sandboxUsers?: number; logLevel: LogLevel }
   | { kind: "init-claude-desktop"; sandbox: boolean; local: boolean; configPath?: string; name: string };
 
 export interface HttpConfig {
@@ -81,6 +83,10 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   if (values.version) return { kind: "version" };
   const logLevel = readLogLevel(values["log-level"] ?? envValue(env, "CONTABO_MCP_LOG_LEVEL") ?? "info");
   const seed = values.seed === undefined ? undefined : readInteger("--seed", values.seed, 0, 2 ** 32 - 1);
+  const sandboxUsers =
+    values["sandbox-users"] === undefined
+      ? undefined
+      : readInteger("--sandbox-users", values["sandbox-users"], 1, 100_000);
   const [subcommand, ...rest] = positionals;
   if (subcommand === "init") {
     if (rest[0] !== "claude-desktop" || rest.length > 1) {
@@ -103,6 +109,7 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
       port: readInteger("--port", values.port ?? "8080", 0, 65_535),
       host: values.host ?? "127.0.0.1",
       seed,
+      sandboxUsers,
       logLevel,
     };
   }
@@ -121,6 +128,7 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     kind: "serve",
     sandbox: values.sandbox ?? readBoolean("CONTABO_MCP_SANDBOX", env),
     seed,
+    sandboxUsers,
     logLevel,
     client: {
       ...clientConfigFromEnv(env),
@@ -176,6 +184,7 @@ function parse(argv: readonly string[]) {
       port: { type: "string" },
       host: { type: "string" },
       seed: { type: "string" },
+      "sandbox-users": { type: "string" },
       confirm: { type: "string" },
       "confirm-ttl": { type: "string" },
       "read-only": { type: "boolean" },

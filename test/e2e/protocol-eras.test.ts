@@ -33,9 +33,16 @@ interface EraClient {
 type Where = { kind: "stdio" } | { kind: "http"; url: string };
 
 const INFO = { name: "era-e2e", version: "1.0.0" };
+/** Enough users for three pages of 100, so that reading them all sends progress. */
+const SANDBOX_USERS = ["--sandbox-users", "250"];
 
 function stdioParams() {
-  return { command: process.execPath, args: [CLI, "--sandbox"], env: cleanEnv(), stderr: "ignore" as const };
+  return {
+    command: process.execPath,
+    args: [CLI, "--sandbox", ...SANDBOX_USERS],
+    env: cleanEnv(),
+    stderr: "ignore" as const,
+  };
 }
 
 /** What both SDK generations' clients offer for resources and prompts, as the test reads them. */
@@ -115,17 +122,17 @@ async function exercise(client: EraClient, expectedEra: string | undefined): Pro
   expect((await client.toolNames()).sort()).toEqual(TOOLS.map((tool) => tool.name).sort());
 
   const progress: Progress[] = [];
-  const all = await client.call("retrieve_user_list", { all: true, size: 10 }, (p) => progress.push(p));
+  const all = await client.call("retrieve_user_list", { all: true }, (p) => progress.push(p));
   expect(all.isError).toBeFalsy();
   const users = (all.structuredContent as { users: Array<{ userId: string; owner: boolean }> }).users;
-  expect(users).toHaveLength(25);
-  // 25 users in pages of 10: progress before pages 2 and 3, and a last one when all are read. The
+  expect(users).toHaveLength(250);
+  // 250 users in pages of 100: progress before pages 2 and 3, and a last one when all are read. The
   // v2 client (2.4) drops notifications that reach it in the same read as the result, so over stdio
   // the last ones may be lost on its side: at least the first must arrive, and those that do, in
   // order. That the server sends all three before the result is checked on the raw wire below.
   expect(progress.length).toBeGreaterThanOrEqual(1);
-  expect(progress.map((p) => p.progress)).toEqual([10, 20, 25].slice(0, progress.length));
-  expect(progress.every((p) => p.total === 25)).toBe(true);
+  expect(progress.map((p) => p.progress)).toEqual([100, 200, 250].slice(0, progress.length));
+  expect(progress.every((p) => p.total === 250)).toBe(true);
 
   const target = users.find((user) => !user.owner)?.userId;
   const renamed = await client.call("update_user", { userId: target, firstName: "Eraproof" });
@@ -148,7 +155,7 @@ describe.each(CLIENTS)("over stdio: $client", ({ era, connect }) => {
 
 describe.each(CLIENTS)("over Streamable HTTP: $client", ({ era, connect }) => {
   it("lists, reads, writes, reads a resource, gets a prompt and receives progress", async () => {
-    const server = runCli(["--http", "--sandbox", "--port", "0"]);
+    const server = runCli(["--http", "--sandbox", ...SANDBOX_USERS, "--port", "0"]);
     const [, url = ""] = await server.until(/"url":"([^"]+)"/);
     await exercise(await connect({ kind: "http", url }), era);
   });
@@ -156,7 +163,7 @@ describe.each(CLIENTS)("over Streamable HTTP: $client", ({ era, connect }) => {
 
 describe("the raw 2026-07-28 wire over stdio", () => {
   it("answers server/discover, and sends every progress notification before the call's result", async () => {
-    const server = runCli(["--sandbox"]);
+    const server = runCli(["--sandbox", ...SANDBOX_USERS]);
     await server.until(/serving MCP over stdio/);
     const envelope = {
       "io.modelcontextprotocol/protocolVersion": "2026-07-28",
@@ -190,7 +197,7 @@ describe("the raw 2026-07-28 wire over stdio", () => {
       method: "tools/call",
       params: {
         name: "retrieve_user_list",
-        arguments: { all: true, size: 10 },
+        arguments: { all: true },
         _meta: { ...envelope, progressToken: "pages" },
       },
     });
@@ -202,6 +209,6 @@ describe("the raw 2026-07-28 wire over stdio", () => {
       "notifications/progress",
       "result 2",
     ]);
-    expect(afterDiscover.slice(0, 3).map((line) => line.params?.progress)).toEqual([10, 20, 25]);
+    expect(afterDiscover.slice(0, 3).map((line) => line.params?.progress)).toEqual([100, 200, 250]);
   });
 });

@@ -12,7 +12,21 @@ import { toolListing } from "../../src/tools/tool-listing.js";
 import { CLI, cleanEnv, exited, runCli, startedServer } from "../helpers/cli.js";
 import { knownSecrets, recordServerOutput } from "../helpers/logs.js";
 
-async function connect(args: string[]): Promise<{ client: Client; stderr: string[] }> {
+/** A client whose person answers every form: yes, or the e-mail address the form asks them to type. */
+function personSayingYes(asked: string[]): (client: Client) => void {
+  return (client) =>
+    client.setRequestHandler("elicitation/create", (request) => {
+      asked.push(request.params.message);
+      const typed = request.params.message.match(/type the e-mail address "([^"]+)"/)?.[1];
+      const content: Record<string, string | boolean> = typed ? { confirmation: typed } : { confirm: true };
+      return { action: "accept", content };
+    });
+}
+
+async function connect(
+  args: string[],
+  person?: (client: Client) => void,
+): Promise<{ client: Client; stderr: string[] }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, ...args],
@@ -21,7 +35,11 @@ async function connect(args: string[]): Promise<{ client: Client; stderr: string
   });
   const stderr: string[] = [];
   transport.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
-  const client = new Client({ name: "e2e", version: "1.0.0" });
+  const client = new Client(
+    { name: "e2e", version: "1.0.0" },
+    { capabilities: person ? { elicitation: {} } : {} },
+  );
+  person?.(client);
   await client.connect(transport);
   onTestFinished(() => client.close());
   return { client, stderr };
@@ -33,25 +51,17 @@ describe("the built CLI over stdio", () => {
   });
 
   it("serves every tool against the embedded sandbox", async () => {
-    const { client, stderr } = await connect(["--sandbox", "--email-limit", "2"]);
+    const asked: string[] = [];
+    const { client, stderr } = await connect(["--sandbox", "--email-limit", "2"], personSayingYes(asked));
     expect(client.getServerVersion()?.name).toBe("contabo-users-mcp");
     const { tools } = await client.listTools();
     // The bundle ships the listing made at build time: it must be the one the registry makes now.
     expect(tools).toEqual(JSON.parse(JSON.stringify(toolListing(TOOLS))));
     const called: string[] = [];
-    /** Calls a tool; when it asks for confirmation (token mode: this client has no elicitation), confirms. */
+    /** Calls a tool; the person behind this client answers yes to every confirmation form. */
     const call = async (name: string, args: Record<string, unknown> = {}) => {
       called.push(name);
-      let result = (await client.callTool({ name, arguments: args })) as CallToolResult;
-      const asked = result.structuredContent as
-        | { confirmationRequired?: true; confirmationToken?: string }
-        | undefined;
-      if (asked?.confirmationRequired) {
-        result = (await client.callTool({
-          name,
-          arguments: { ...args, confirmationToken: asked.confirmationToken },
-        })) as CallToolResult;
-      }
+      const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
       expect(result.isError, `${name}: ${JSON.stringify(result.content)}`).toBeFalsy();
       return result.structuredContent as Record<string, unknown>;
     };
@@ -67,7 +77,7 @@ describe("the built CLI over stdio", () => {
     expect(await call("retrieve_user", { userId })).toMatchObject({ user: { email: "e2e@example.com" } });
     await call("update_user", { userId, firstName: "End", roles: [3] });
     await call("reset_password", { userId });
-    await call("resend_email_verification", { userId, redirectUrl: "https://example.com" });
+    await call("resend_email_verification", { userId, redirectUrl: "https://my.contabo.com/welcome" });
     const { credentials } = (await call("list_object_storage_credentials", { userId })) as {
       credentials: Array<{ objectStorageId: string; credentialId: number }>;
     };
@@ -126,6 +136,8 @@ describe("the built CLI over stdio", () => {
       "delete_user:asked:not-run",
       "delete_user:confirmed:ok",
     ]);
+    // Four forms reached the person: roles, S3 keys, the client secret, the deletion (typed).
+    expect(asked).toHaveLength(4);
     expect(stderr.join("")).toContain("sandbox mode");
   });
 
