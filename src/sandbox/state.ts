@@ -22,7 +22,8 @@ export type StoredCredential = Pick<
 };
 
 export interface SentEmail {
-  kind: "reset-password" | "email-verification";
+  /** Contabo invites every new user by e-mail to set a password. */
+  kind: "reset-password" | "email-verification" | "invitation";
   userId: string;
   to: string;
   redirectUrl?: string;

@@ -85,6 +85,12 @@ export const userRoutes: Route[] = [
       };
       state.users.set(user.userId, user);
       state.addCredentialsFor(user.userId);
+      state.recordEmail({
+        kind: "invitation",
+        userId: user.userId,
+        to: user.email,
+        at: new Date(context.now()).toISOString(),
+      });
       const { userId: _, ...created } = user;
       state.recordAudit({
         action: "CREATED",
