@@ -18,26 +18,26 @@ let serverStderr = "";
 transport.stderr?.on("data", (chunk: Buffer) => {
   serverStderr += chunk.toString();
 });
-// The demo speaks today's protocol, 2026-07-28 (2025-era clients are served too).
+// The demo speaks today's protocol, 2026-07-28 (2025-era clients are served too), and can show
+// the person forms (elicitation): that is how the server asks before it deletes or grants anything.
 const client = new Client(
   { name: `${SERVER_NAME}-demo`, version: VERSION },
-  { versionNegotiation: { mode: { pin: "2026-07-28" } } },
+  { versionNegotiation: { mode: { pin: "2026-07-28" } }, capabilities: { elicitation: { form: {} } } },
 );
 
-/**
- * Calls a tool the way an agent should: when the server asks for confirmation, it shows the preview
- * (here: prints it), the human agrees, and the call is repeated with the confirmation token.
- */
-async function call(name: string, args: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const result = await callOnce(name, args);
-  if (result.confirmationRequired !== true) return result;
-  process.stdout.write("  (the user reads the preview and agrees)\n");
-  return callOnce(name, { ...args, confirmationToken: result.confirmationToken });
-}
+// The person at the keyboard: reads each form, and agrees (typing the e-mail when asked to).
+client.setRequestHandler("elicitation/create", (request) => {
+  const { message } = request.params;
+  process.stdout.write(`  [form for the person]\n    ${message.replaceAll("\n", "\n    ")}\n`);
+  const typed = message.match(/type the e-mail address "([^"]+)"/)?.[1];
+  process.stdout.write(`  [the person agrees${typed ? `, typing ${typed}` : ""}]\n`);
+  const content: Record<string, string | boolean> = typed ? { confirmation: typed } : { confirm: true };
+  return { action: "accept", content };
+});
 
-async function callOnce(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const shown = { ...args, ...(args.confirmationToken ? { confirmationToken: "…" } : {}) };
-  process.stdout.write(`\n> ${name} ${JSON.stringify(shown)}\n`);
+/** Calls a tool and prints the call and its result; a form may come up first (see above). */
+async function call(name: string, args: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  process.stdout.write(`\n> ${name} ${JSON.stringify(args)}\n`);
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
   const text = result.content.map((part) => (part.type === "text" ? part.text : `[${part.type}]`)).join("\n");
   if (result.isError) {
@@ -82,7 +82,8 @@ await call("retrieve_user", { userId });
 await call("retrieve_user", { userId: "../client/secret" });
 await call("update_user", { userId, roles: ["Read only", "infrastructure"], locale: "de" });
 await call("retrieve_user_audits", { userId });
-await call("resend_email_verification", { userId, redirectUrl: "https://example.com/welcome" });
+await call("reset_password", { userId, redirectUrl: "https://my.contabo.com@attacker.example/" });
+await call("resend_email_verification", { userId, redirectUrl: "https://my.contabo.com/welcome" });
 const credentials = await call("list_object_storage_credentials", { userId });
 const first = field<{ objectStorageId: string; credentialId: number }>(credentials, "credentials", 0);
 await call("regenerate_object_storage_credentials", {
@@ -90,7 +91,7 @@ await call("regenerate_object_storage_credentials", {
   objectStorageId: first.objectStorageId,
   credentialId: first.credentialId,
 });
-await call("create_user", { email: "jane.doe@example.com", enabled: true, totp: false, locale: "en" });
+await call("create_user", { email: "anna.schmidt@example.com", enabled: true, totp: false, locale: "en" });
 await call("retrieve_user_client");
 await call("update_user", { userId, enabled: false });
 await call("delete_user", { userId });

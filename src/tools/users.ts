@@ -100,7 +100,13 @@ export const createUser = defineTool({
       const name = `${firstName ?? ""} ${lastName ?? ""}`.trim();
       return {
         action: `Invite ${quoteUntrusted(email)}${name ? ` (${quoteUntrusted(name)})` : ""} as a new user of this account with ${described.length === 1 ? "the role" : "the roles"} ${described.join("; ")}. Contabo e-mails them an invitation; once they set a password, they have these rights until removed.`,
-        target: { email, name, roles: described },
+        target: {
+          email,
+          name,
+          roles: known
+            .filter((role) => roleIds.includes(role.roleId))
+            .map((role) => `${role.name} (id ${role.roleId})`),
+        },
         // The roles as they are now: a role edited between the question and the answer voids it.
         fingerprint: fingerprint({
           email,
