@@ -179,7 +179,14 @@ export class RequestPipeline {
         if (delay <= this.retry.maxRetryAfterMs && (await this.pause(delay, deadline, signal))) continue;
       }
       if (status < 200 || status >= 300)
-        throw apiError(operation, status, text, requestId, result.retryAfter);
+        // Redacted before apiError cuts it short: a cut could keep part of a secret, which no redactor knows.
+        throw apiError(
+          operation,
+          status,
+          this.options.redactor?.text(text) ?? text,
+          requestId,
+          result.retryAfter,
+        );
       const body = (
         spec.response === undefined ? undefined : parseSuccessBody(spec.response, operation, text, requestId)
       ) as ResponseBody<S>;
