@@ -47,7 +47,10 @@ describe("soak", () => {
     const contabo = clientFor(sandbox, {
       retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1_000 },
     });
-    const safety = createSafety({ confirmMode: "off", emailsPerUserPerMinute: 0, invitationsPerMinute: 0 }, TOOLS);
+    const safety = createSafety(
+      { confirmMode: "off", emailsPerUserPerMinute: 0, invitationsPerMinute: 0 },
+      TOOLS,
+    );
     const logger = testLogger(safety.redactor);
     const http = await startHttpServer({
       host: "127.0.0.1",

@@ -106,7 +106,11 @@ describe("what grants power is gated", () => {
       },
     });
     const users = sandbox.state.users.size;
-    await callTool(client, "create_user", { ...NEW, email: "new.admin@example.com", roles: [ADMIN, "Read only"] });
+    await callTool(client, "create_user", {
+      ...NEW,
+      email: "new.admin@example.com",
+      roles: [ADMIN, "Read only"],
+    });
     expect(asked).toHaveLength(1);
     const message = asked[0]?.message ?? "";
     expect(message).toContain('Invite "new.admin@example.com" as a new user');
