@@ -105,5 +105,9 @@ function jsonEscape(character: string): string {
  * punctuation, so every such character is inside a string, where the escape means the same.
  */
 export function jsonWithVisibleEscapes(value: unknown): string {
-  return JSON.stringify(value).replace(UNSAFE_CHARACTER, jsonEscape);
+  const json = JSON.stringify(value);
+  // Most results are printable ASCII, which holds nothing unsafe: skip the Unicode scan then.
+  return NOT_PRINTABLE_ASCII.test(json) ? json.replace(UNSAFE_CHARACTER, jsonEscape) : json;
 }
+
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
