@@ -52,35 +52,56 @@ const yes = { confirm: { action: "accept", content: { confirm: true } } };
 describe.each(PROTOCOL_ERAS)(
   "the model cannot confirm itself (%s client without elicitation, default mode)",
   (era) => {
+    const user = (sandbox: Sandbox) => someUser(sandbox).userId;
+    const credential = (sandbox: Sandbox) => {
+      const userId = user(sandbox);
+      const found = [...sandbox.state.credentials.values()].find((c) => c.userId === userId);
+      return { userId, objectStorageId: found?.objectStorageId, credentialId: found?.credentialId };
+    };
+    // Every call that needs a person's yes.
     it.each([
       [
         "promote a user to Administrator",
         "update_user",
-        (userId: string) => ({ userId, roles: ["Administrator"] }),
+        (s: Sandbox) => ({ userId: user(s), roles: ["Administrator"] }),
       ],
       [
         "move their e-mail outside and turn 2FA off",
         "update_user",
-        (userId: string) => ({ userId, email: "attacker@attacker.example", totp: false }),
+        (s: Sandbox) => ({ userId: user(s), email: "attacker@attacker.example", totp: false }),
       ],
+      ["lock a user out", "update_user", (s: Sandbox) => ({ userId: user(s), enabled: false })],
+      ["undo a lock-out", "update_user", (s: Sandbox) => ({ userId: user(s), enabled: true })],
       ["reveal the API client secret", "retrieve_user_client", () => ({ reveal: true })],
-      ["delete a user", "delete_user", (userId: string) => ({ userId })],
+      ["rotate the API client secret", "generate_client_secret", () => ({})],
+      ["delete a user", "delete_user", (s: Sandbox) => ({ userId: user(s) })],
       [
         "create an administrator",
         "create_user",
         () => ({ ...NEW, email: "new.admin@attacker.example", roles: ["Administrator"] }),
       ],
+      [
+        "reveal S3 secret keys",
+        "list_object_storage_credentials",
+        (s: Sandbox) => ({ userId: user(s), reveal: true }),
+      ],
+      [
+        "reveal one S3 secret key",
+        "get_object_storage_credentials",
+        (s: Sandbox) => ({ ...credential(s), reveal: true }),
+      ],
+      ["replace S3 keys", "regenerate_object_storage_credentials", (s: Sandbox) => credential(s)],
     ] as const)("%s: refused, with no token, and nothing sent to Contabo", async (_attack, tool, args) => {
       const { client, sandbox } = await connectToSandbox({ era });
       const before = sandbox.state.apiClient.secret;
-      const result = await callRaw(client, tool, args(someUser(sandbox).userId));
+      const result = await callRaw(client, tool, args(sandbox));
       expect(result.isError).toBe(true);
       expect(JSON.stringify(result)).not.toMatch(/confirmationToken|requestState/);
       expect(JSON.stringify(result)).not.toContain(before);
       expect(apiRequests(sandbox)).toEqual([]);
       // Nor can it bring a token of its own: the field does not exist in this mode.
       const forged = await callToolError(client, tool, {
-        ...args(someUser(sandbox).userId),
+        ...args(sandbox),
         confirmationToken: "x.y",
       });
       expect(forged).toContain("confirmationToken");
