@@ -17,7 +17,7 @@ export function confirmationForm(preview: Preview): ConfirmationForm {
   const details = Object.entries(preview.target)
     .map(([key, value]) => `- ${key}: ${shown(value)}`)
     .join("\n");
-  const message = `${preview.action}\n\nThe target now (quoted values come from the Contabo API):\n${details}`;
+  const message = `${preview.action}\n\nThe details (quoted values come from the Contabo API or from this request, not from this server):\n${details}`;
   const typed = preview.typeToConfirm;
   if (typed) {
     return {

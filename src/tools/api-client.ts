@@ -50,7 +50,7 @@ export const generateClientSecret = defineTool({
     preview: async ({ reveal }, context) => {
       const client = await liveClient(context);
       return {
-        action: `Rotate the secret of API client ${quoteUntrusted(client.clientId)}: the current secret (${maskSecret(client.secret)}) stops working at once for every script and tool that logs in with it${reveal ? "; the new secret is shown in full in this conversation" : ""}.`,
+        action: `Rotate the secret of API client ${quoteUntrusted(client.clientId)}: the current secret (${quoteUntrusted(maskSecret(client.secret))}) stops working at once for every script and tool that logs in with it${reveal ? "; the new secret is shown in full in this conversation" : ""}.`,
         target: { clientId: client.clientId, id: client.id, secret: maskSecret(client.secret) },
         fingerprint: fingerprint(client),
       };

@@ -80,5 +80,10 @@ export async function describeRoles(
   const roleIds = [
     ...new Set(roles.map((role) => (typeof role === "number" ? role : roleIdFor(role, known)))),
   ];
+  // Nobody is asked to approve a role the account's role list does not show.
+  const unknown = roleIds.filter((id) => !known.some((role) => role.roleId === id));
+  if (unknown.length > 0) {
+    throw new ToolArgumentError(`no role has the id ${unknown.join(", ")}. Roles: ${listed(known)}.`);
+  }
   return { roleIds, described: roleIds.map((id) => describeRole(id, known)), known };
 }

@@ -95,7 +95,7 @@ export const createUser = defineTool({
   confirm: {
     // The invited address becomes a lasting member with these rights.
     when: (args) => args.roles !== undefined && args.roles.length > 0,
-    preview: async ({ email, firstName, lastName, roles = [] }, { api, signal }) => {
+    preview: async ({ email, firstName, lastName, roles = [], enabled, totp, locale }, { api, signal }) => {
       const { roleIds, described, known } = await describeRoles(roles, api, signal);
       const name = `${firstName ?? ""} ${lastName ?? ""}`.trim();
       return {
@@ -103,6 +103,9 @@ export const createUser = defineTool({
         target: {
           email,
           name,
+          enabled,
+          twoFactorRequired: totp,
+          locale,
           roles: known
             .filter((role) => roleIds.includes(role.roleId))
             .map((role) => `${role.name} (id ${role.roleId})`),
@@ -146,7 +149,10 @@ export const updateUser = defineTool({
       args.roles !== undefined ||
       args.email !== undefined ||
       args.totp === false,
-    preview: async ({ userId, enabled, roles, email, totp }, { api, signal }) => {
+    preview: async (
+      { userId, enabled, roles, email, totp, firstName, lastName, locale },
+      { api, signal },
+    ) => {
       // Unknown role names fail here, before anyone is asked to confirm an impossible change.
       const [granted, user, latestChange] = await Promise.all([
         roles === undefined || roles.length === 0 ? undefined : describeRoles(roles, api, signal),
@@ -163,6 +169,7 @@ export const updateUser = defineTool({
           ? []
           : [`change their e-mail to ${quoteUntrusted(email)}: password resets go there from now on`]),
         ...(totp === false ? ["turn off their two-factor authentication"] : []),
+        ...(totp === true ? ["require two-factor authentication"] : []),
         ...(roles === undefined
           ? []
           : [
@@ -170,6 +177,10 @@ export const updateUser = defineTool({
                 ? "remove all their roles"
                 : `replace their roles (${current || "none"}) with ${granted.described.join("; ")}`,
             ]),
+        // The yes covers the whole call: the harmless changes in it are shown too.
+        ...(firstName === undefined ? [] : [`set their first name to ${quoteUntrusted(firstName)}`]),
+        ...(lastName === undefined ? [] : [`set their last name to ${quoteUntrusted(lastName)}`]),
+        ...(locale === undefined ? [] : [`set their language to ${locale}`]),
       ];
       return {
         action: `Change the user ${userLabel(user)}: ${effects.join("; ")}.`,

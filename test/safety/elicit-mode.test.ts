@@ -82,7 +82,7 @@ describe.each(PROTOCOL_ERAS)("confirmation by form (%s client)", (era) => {
     await expect(callTool(client, "generate_client_secret")).resolves.toHaveProperty("client.secret");
     expect(sandbox.state.apiClient.secret).not.toBe(before);
     expect(asked[0]?.message).toContain(
-      `Rotate the secret of API client "DE-54321": the current secret (****${before.slice(-4)})`,
+      `Rotate the secret of API client "DE-54321": the current secret ("****${before.slice(-4)}")`,
     );
     expect(schemaOf(asked[0])).toMatchObject({ properties: { confirm: { type: "boolean" } } });
     expect(JSON.stringify(asked)).not.toContain(before);

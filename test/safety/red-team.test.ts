@@ -185,6 +185,47 @@ describe("what grants power is gated", () => {
   });
 });
 
+describe("the form shows everything the yes covers", () => {
+  it("lists the harmless changes that ride along with a gated one, and every field of a new user", async () => {
+    const asked: string[] = [];
+    const { client, sandbox } = await connectToSandbox({
+      elicit: (request) => {
+        asked.push(request.message);
+        return { action: "decline" };
+      },
+    });
+    const userId = someUser(sandbox).userId;
+    await callTool(client, "update_user", { userId, enabled: false, lastName: "Quiet", locale: "de" });
+    expect(asked[0]).toContain("disable them");
+    expect(asked[0]).toContain('set their last name to "Quiet"');
+    expect(asked[0]).toContain("set their language to de");
+    await callTool(client, "create_user", {
+      ...NEW,
+      email: "helpdesk@attacker.example",
+      roles: ["Administrator"],
+    });
+    expect(asked[1]).toContain("- twoFactorRequired: false");
+    expect(asked[1]).toContain("from this request");
+  });
+
+  it("refuses a role id the account does not have, before asking anyone", async () => {
+    const asked: string[] = [];
+    const { client, sandbox } = await connectToSandbox({
+      elicit: (request) => {
+        asked.push(request.message);
+        return { action: "accept", content: { confirm: true } };
+      },
+    });
+    const text = await callToolError(client, "update_user", {
+      userId: someUser(sandbox).userId,
+      roles: [999],
+    });
+    expect(text).toContain("no role has the id 999");
+    expect(asked).toEqual([]);
+    expect(writes(sandbox)).toEqual([]);
+  });
+});
+
 describe("a confirmation acts once", () => {
   it("100 concurrent calls with one token: exactly one reveals the secret", async () => {
     const { client, sandbox } = await connectToSandbox({ safety: { confirmMode: "token" } });
