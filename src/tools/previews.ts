@@ -62,14 +62,16 @@ export async function credentialPreview(
 }
 
 /**
- * The id of the newest audit record of a user: part of a user's state for confirmations, so that a
- * confirmation made before a change and its reversal (grant, revoke) does not apply again after.
+ * The id of the newest audit record of a user, or of the whole account when no user is given: part
+ * of the target's state for confirmations, so that a confirmation made before a change and its
+ * reversal (grant, revoke; create, delete) does not apply again after.
  */
 export async function latestChangeOf(
   api: UsersApi,
-  userId: string,
+  userId: string | undefined,
   signal: AbortSignal,
 ): Promise<number | null> {
-  const result = await api.retrieveUserAudits({ userId, orderBy: ["id:desc"], size: 1 }, { signal });
+  const query = { ...(userId === undefined ? {} : { userId }), orderBy: ["id:desc"], size: 1 };
+  const result = await api.retrieveUserAudits(query, { signal });
   return result.body.data[0]?.id ?? null;
 }

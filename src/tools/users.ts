@@ -96,7 +96,10 @@ export const createUser = defineTool({
     // The invited address becomes a lasting member with these rights.
     when: (args) => args.roles !== undefined && args.roles.length > 0,
     preview: async ({ email, firstName, lastName, roles = [], enabled, totp, locale }, { api, signal }) => {
-      const { roleIds, described, known } = await describeRoles(roles, api, signal);
+      const [{ roleIds, described, known }, latestChange] = await Promise.all([
+        describeRoles(roles, api, signal),
+        latestChangeOf(api, undefined, signal),
+      ]);
       const name = `${firstName ?? ""} ${lastName ?? ""}`.trim();
       return {
         action: `Invite ${quoteUntrusted(email)}${name ? ` (${quoteUntrusted(name)})` : ""} as a new user of this account with ${described.length === 1 ? "the role" : "the roles"} ${described.join("; ")}. Contabo e-mails them an invitation; once they set a password, they have these rights until removed.`,
@@ -111,10 +114,12 @@ export const createUser = defineTool({
             .map((role) => `${role.name} (id ${role.roleId})`),
         },
         // The roles as they are now: a role edited between the question and the answer voids it.
+        // And the account's newest change: once the user was created (or created and deleted), it is void.
         fingerprint: fingerprint({
           email,
           roleIds,
           roles: known.filter((role) => roleIds.includes(role.roleId)),
+          latestChange,
         }),
       };
     },
