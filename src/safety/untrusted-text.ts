@@ -81,9 +81,24 @@ export function fenceAsData(text: string, source = "the Contabo API"): string {
   ].join("\n");
 }
 
+/**
+ * CSPRNG bytes drawn 4 KiB at a time: one call to the system's generator per 512 boundaries instead
+ * of one per result (it showed in the HTTP load's profile). Each byte is used once.
+ */
+const pool = { bytes: Buffer.alloc(0), next: 0 };
+
+function randomHex(size: number): string {
+  if (pool.next + size > pool.bytes.length) {
+    pool.bytes = randomBytes(4096);
+    pool.next = 0;
+  }
+  pool.next += size;
+  return pool.bytes.toString("hex", pool.next - size, pool.next);
+}
+
 function boundaryNotIn(text: string): string {
   for (;;) {
-    const token = `data-${randomBytes(BOUNDARY_BYTES).toString("hex")}`;
+    const token = `data-${randomHex(BOUNDARY_BYTES)}`;
     // The token alone is checked, so the text holds no line that could equal the boundary.
     if (!text.includes(token)) return `<<<${token}>>>`;
   }
