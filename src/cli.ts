@@ -7,6 +7,7 @@ import { type ContaboClientConfig, createContaboClient } from "./client/index.js
 import { type Command, readCommand, USAGE, UsageError } from "./config.js";
 import { createLogger, type Logger } from "./log.js";
 import { createSafety } from "./safety/index.js";
+import type { SafetyStore } from "./safety/safety-store.js";
 import { SecretRedactor } from "./safety/secrets.js";
 import { createMcpServer } from "./server.js";
 import { TOOLS } from "./tools/registry.js";
@@ -89,8 +90,12 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
       "no Contabo credentials: tools are listed, and every call explains what to set (or start with --sandbox)",
     );
   }
+  const store = command.stateUrl === undefined ? undefined : await sharedStore(command.stateUrl, logger, cleanups);
   const safety = usageErrorOnThrow(() =>
-    createSafety({ ...command.safety, redactor, auditSink: (line) => process.stderr.write(line) }, TOOLS),
+    createSafety(
+      { ...command.safety, store, redactor, auditSink: (line) => process.stderr.write(line) },
+      TOOLS,
+    ),
   );
   cleanups.push(async () => safety.audit.close());
   const status = {
@@ -162,6 +167,19 @@ async function runSandbox(command: Extract<Command, { kind: "sandbox" }>): Promi
     ].join("\n"),
   );
   onShutdownSignal(logger, [() => sandbox.close()]);
+}
+
+/** --state-url: the safety layer's state in Redis or Valkey, loaded only when asked for. */
+async function sharedStore(url: string, logger: Logger, cleanups: Cleanup[]): Promise<SafetyStore> {
+  const [{ RedisConnection, redactedUrl }, { RedisSafetyStore }] = await Promise.all([
+    import("./state/redis-connection.js"),
+    import("./state/redis-safety-store.js"),
+  ]);
+  const connection = new RedisConnection(url, logger);
+  connection.start();
+  cleanups.push(() => connection.close());
+  logger.info("shared state store", { url: redactedUrl(url) });
+  return new RedisSafetyStore(connection);
 }
 
 function usageErrorOnThrow<T>(make: () => T): T {

@@ -35,6 +35,8 @@ Options:
   --invite-limit N   new users (invitation e-mails) per minute (default 10; 0 = no limit)
   --redirect-hosts L hosts, with their subdomains, that a redirectUrl may lead to (default contabo.com)
   --upstream-concurrency N  requests to Contabo in flight at once, process-wide (default 8)
+  --state-url URL    redis://HOST:PORT/DB (Redis or Valkey): state shared by replicas (used confirmations,
+                     e-mail and invitation limits); this process's memory when not given
   --audit-log FILE   also append the audit lines to FILE (created with mode 0600)
 
 Environment (real API): CONTABO_CLIENT_ID, CONTABO_CLIENT_SECRET, CONTABO_API_USER, CONTABO_API_PASSWORD
@@ -54,6 +56,8 @@ export type Command =
       client: ContaboClientConfig;
       safety: Omit<SafetyConfig, "auditSink" | "redactor" | "now" | "store">;
       redirectHosts: string[];
+      /** --state-url: Redis or Valkey shared by the replicas. */
+      stateUrl?: string;
       /** Present with --http. */
       http?: HttpConfig;
     }
@@ -135,6 +139,7 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
       maxInFlight: readInteger("--upstream-concurrency", values["upstream-concurrency"] ?? "8", 1, 256),
     },
     redirectHosts: readRedirectHosts(values["redirect-hosts"]),
+    stateUrl: readStateUrl(values["state-url"] ?? envValue(env, "CONTABO_MCP_STATE_URL")),
     safety: {
       confirmMode,
       confirmKey: envValue(env, "CONTABO_MCP_CONFIRM_KEY"),
@@ -193,6 +198,7 @@ function parse(argv: readonly string[]) {
       "invite-limit": { type: "string" },
       "redirect-hosts": { type: "string" },
       "upstream-concurrency": { type: "string" },
+      "state-url": { type: "string" },
       "audit-log": { type: "string" },
       http: { type: "boolean" },
       "allowed-hosts": { type: "string" },
@@ -242,6 +248,20 @@ function readConfirmMode(value: string): ConfirmMode {
       `--confirm must be one of ${CONFIRM_MODES.join(", ")}, not ${JSON.stringify(value)}`,
     );
   return mode;
+}
+
+function readStateUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--state-url must be a URL such as redis://127.0.0.1:6379/0, not ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+    throw new UsageError(`--state-url must be a redis:// or rediss:// URL (Redis or Valkey), not ${url.protocol}//…`);
+  }
+  return value;
 }
 
 function readRedirectHosts(value: string | undefined): string[] {

@@ -1,9 +1,11 @@
 import type { CallToolResult, InputRequiredResult } from "@modelcontextprotocol/server";
 import type { Logger } from "../log.js";
 import { auditTarget } from "./audit.js";
+import type { Admitted } from "./call-limits.js";
 import type { CallOrigin, Decision } from "./confirmation.js";
 import type { Confirmation, Mailing } from "./confirmation-types.js";
 import type { Safety } from "./index.js";
+import { StoreUnavailableError } from "./safety-store.js";
 
 /** What the safety layer needs of a tool: its name, whether it only reads, its confirmation and e-mails. */
 export interface GuardedTool<A, C> {
@@ -91,7 +93,14 @@ export async function guardedCall<A extends Record<string, unknown>, C extends {
 
   if (off) return refuse(`this tool is turned off on this server: ${off}. Nothing was sent to Contabo.`);
   const mailing = tool.mails?.(args);
-  const admitted = mailing === undefined ? undefined : await safety.limits.admit(mailing);
+  let admitted: Admitted | undefined;
+  try {
+    admitted = mailing === undefined ? undefined : await safety.limits.admit(mailing);
+  } catch (error) {
+    if (error instanceof StoreUnavailableError)
+      return refuse(`${error.message}. Nothing was sent to Contabo.`);
+    throw error;
+  }
   if (admitted && !admitted.ok) return refuse(admitted.reason);
   try {
     if (confirm) {
@@ -104,7 +113,7 @@ export async function guardedCall<A extends Record<string, unknown>, C extends {
       );
       decision = gate.decision;
       if (!gate.proceed) {
-        await admitted?.release();
+        await admitted?.release().catch(() => {});
         if ("ask" in gate) return finish("not-run", gate.ask);
         if ("error" in gate) return refuse(gate.error);
         return finish(
@@ -116,8 +125,12 @@ export async function guardedCall<A extends Record<string, unknown>, C extends {
     const output = await tool.run(args, context);
     return finish("ok", present.result(tool.name, { kind: "ok", output }), present.requestIdOf(output));
   } catch (error) {
+    if (error instanceof StoreUnavailableError) {
+      decision = "refused";
+      return refuse(`${error.message}. Nothing was sent to Contabo.`);
+    }
     // An e-mail may have gone out when the request was sent but its answer lost: keep the slot then.
-    if (!present.mayHaveReached(error)) await admitted?.release();
+    if (!present.mayHaveReached(error)) await admitted?.release().catch(() => {});
     return finish(
       "error",
       present.result(tool.name, { kind: "failed", error }),

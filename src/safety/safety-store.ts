@@ -61,3 +61,17 @@ export class MemorySafetyStore implements SafetyStore {
     }
   }
 }
+
+/**
+ * What a shared store throws when it cannot answer (--state-url unreachable). The safety layer then
+ * refuses what needs the store (confirmations, e-mail limits), saying why; reads go on.
+ */
+export class StoreUnavailableError extends Error {
+  override name = "StoreUnavailableError";
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(
+      `the shared state store (--state-url) is unreachable (${reason}), so calls that need it (confirmations, e-mail limits) are refused until it is back; reads go on`,
+      options,
+    );
+  }
+}
