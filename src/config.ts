@@ -5,6 +5,11 @@ import { isLogLevel, type LogLevel } from "./log.js";
 import { CONFIRM_MODES, type ConfirmMode } from "./safety/confirmation.js";
 import { DEFAULT_INVITATIONS_PER_MINUTE, type SafetyConfig } from "./safety/index.js";
 import { DEFAULT_REDIRECT_HOSTS, parseRedirectHosts } from "./safety/redirect-url.js";
+import {
+  type OAuthSettings,
+  OAuthSettingsError,
+  readOAuthSettings,
+} from "./transports/oauth/oauth-settings.js";
 
 export const USAGE = `Usage:
   contabo-users-mcp [--sandbox] [options]               MCP server over stdio
@@ -19,9 +24,12 @@ Options:
   --log-level LEVEL  debug, info, warn or error (default info; env CONTABO_MCP_LOG_LEVEL); logs go to stderr
   --http             serve Streamable HTTP (stateless) on /mcp instead of stdio; /healthz for load balancers
   --port N           port to listen on (--http default 3000, sandbox default 8080; 0 picks a free one)
-  --host HOST        address to listen on (default 127.0.0.1; other hosts need MCP_HTTP_TOKEN)
+  --host HOST        address to listen on (default 127.0.0.1; other hosts need MCP_HTTP_TOKEN or --oauth-issuer)
   --allowed-hosts L  --http: Host header names accepted (default on loopback: localhost,127.0.0.1,[::1])
   --allowed-origins L  --http: browser Origins accepted (default on loopback: loopback origins)
+  --oauth-issuer URL --http: accept OAuth access tokens (JWT) of this issuer instead of MCP_HTTP_TOKEN
+  --public-url URL   --http with --oauth-issuer: the URL clients reach /mcp at; tokens must name it as audience
+  --oauth-audience A --http with --oauth-issuer: the audience tokens must name, if not --public-url
   --seed N           sandbox: seed of the demo data (default fixed, so data is the same on every start)
   --sandbox-users N  sandbox: how many users the demo account has (default 25)
   --confirm MODE     how destructive calls, role grants and secret reveals are confirmed (default auto):
@@ -41,8 +49,8 @@ Options:
 
 Environment (real API): CONTABO_CLIENT_ID, CONTABO_CLIENT_SECRET, CONTABO_API_USER, CONTABO_API_PASSWORD
   (or CONTABO_ACCESS_TOKEN), CONTABO_API_URL, CONTABO_AUTH_URL; CONTABO_MCP_CONFIRM_KEY (shared confirmation key);
-  MCP_HTTP_TOKEN (bearer token HTTP clients must send); CONTABO_MCP_SANDBOX, CONTABO_MCP_READ_ONLY (true/false)
-  and CONTABO_MCP_CONFIRM (a mode) stand for --sandbox, --read-only and --confirm.`;
+  MCP_HTTP_TOKEN (bearer token HTTP clients must send; not with --oauth-issuer); CONTABO_MCP_SANDBOX,
+  CONTABO_MCP_READ_ONLY (true/false) and CONTABO_MCP_CONFIRM (a mode) stand for --sandbox, --read-only and --confirm.`;
 
 export type Command =
   | { kind: "help" }
@@ -70,6 +78,8 @@ export interface HttpConfig {
   token?: string;
   allowedHosts?: string[];
   allowedOrigins?: string[];
+  /** --oauth-issuer and --public-url: callers bring OAuth access tokens (excludes `token`). */
+  oauth?: OAuthSettings;
 }
 
 export class UsageError extends Error {}
@@ -127,6 +137,12 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
       "--port, --host, --allowed-hosts and --allowed-origins go with --http (or the sandbox command)",
     );
   }
+  if (
+    !values.http &&
+    (values["oauth-issuer"] ?? values["public-url"] ?? values["oauth-audience"]) !== undefined
+  ) {
+    throw new UsageError("--oauth-issuer, --public-url and --oauth-audience go with --http");
+  }
   const confirmMode = readConfirmMode(values.confirm ?? envValue(env, "CONTABO_MCP_CONFIRM") ?? "auto");
   return {
     kind: "serve",
@@ -160,13 +176,28 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
 }
 
 function httpConfig(values: ReturnType<typeof parse>["values"], env: NodeJS.ProcessEnv): HttpConfig {
+  const token = envValue(env, "MCP_HTTP_TOKEN");
   return {
     host: values.host ?? "127.0.0.1",
     port: readInteger("--port", values.port ?? "3000", 0, 65_535),
-    token: envValue(env, "MCP_HTTP_TOKEN"),
+    token,
     allowedHosts: list(values["allowed-hosts"]),
     allowedOrigins: list(values["allowed-origins"]),
+    oauth: readOAuthFlags(values, token),
   };
+}
+
+function readOAuthFlags(values: ReturnType<typeof parse>["values"], token: string | undefined) {
+  const flags = {
+    issuer: values["oauth-issuer"],
+    publicUrl: values["public-url"],
+    audience: values["oauth-audience"],
+  };
+  try {
+    return readOAuthSettings(flags, token);
+  } catch (error) {
+    throw error instanceof OAuthSettingsError ? new UsageError(error.message) : error;
+  }
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -203,6 +234,9 @@ function parse(argv: readonly string[]) {
       http: { type: "boolean" },
       "allowed-hosts": { type: "string" },
       "allowed-origins": { type: "string" },
+      "oauth-issuer": { type: "string" },
+      "public-url": { type: "string" },
+      "oauth-audience": { type: "string" },
       local: { type: "boolean" },
       config: { type: "string" },
       name: { type: "string" },
@@ -256,10 +290,14 @@ function readStateUrl(value: string | undefined): string | undefined {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--state-url must be a URL such as redis://127.0.0.1:6379/0, not ${JSON.stringify(value)}`);
+    throw new UsageError(
+      `--state-url must be a URL such as redis://127.0.0.1:6379/0, not ${JSON.stringify(value)}`,
+    );
   }
   if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
-    throw new UsageError(`--state-url must be a redis:// or rediss:// URL (Redis or Valkey), not ${url.protocol}//…`);
+    throw new UsageError(
+      `--state-url must be a redis:// or rediss:// URL (Redis or Valkey), not ${url.protocol}//…`,
+    );
   }
   return value;
 }
