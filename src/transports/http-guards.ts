@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { isLoopbackHost, LOOPBACK_NAMES } from "../client/base-url.js";
+import type { OAuthSettings } from "./oauth/oauth-settings.js";
 
 export interface HttpGuardOptions {
   /** The address the server listens on. */
@@ -11,6 +12,11 @@ export interface HttpGuardOptions {
   allowedHosts?: readonly string[];
   /** Origins (scheme://host[:port]) accepted from browsers; loopback origins by default on loopback. */
   allowedOrigins?: readonly string[];
+  /**
+   * --oauth-issuer: callers bring OAuth access tokens, checked by the OAuth gate (not here); it
+   * counts as authentication, excludes `token`, and on loopback the public URL's host is accepted.
+   */
+  oauth?: OAuthSettings;
 }
 
 export type GuardVerdict = { ok: true } | { ok: false; status: 401 | 403; message: string };
@@ -23,7 +29,7 @@ export class HttpConfigError extends Error {}
 /**
  * The checks every /mcp request passes before it reaches MCP: DNS-rebinding protection (Host and
  * Origin allowlists) and the bearer token, compared in constant time. Whenever the server can be
- * reached under a name other than loopback, a token is required.
+ * reached under a name other than loopback, a token is required, or OAuth.
  */
 export class HttpGuards {
   private readonly hosts: Set<string> | undefined;
@@ -38,16 +44,21 @@ export class HttpGuards {
       !loopback ||
       (options.allowedHosts ?? []).some((host) => !isLoopbackHost(host)) ||
       (options.allowedOrigins ?? []).some((origin) => !isLoopbackHost(hostOf(origin) ?? ""));
-    if (exposed && !options.token) {
+    if (options.token !== undefined && options.oauth !== undefined) {
+      throw new HttpConfigError("MCP_HTTP_TOKEN and --oauth-issuer exclude each other: choose one");
+    }
+    if (exposed && !options.token && !options.oauth) {
       throw new HttpConfigError(
-        `refusing to serve ${loopback ? "non-loopback host names or origins" : options.host} without MCP_HTTP_TOKEN: anyone who can reach it could manage your Contabo users`,
+        `refusing to serve ${loopback ? "non-loopback host names or origins" : options.host} without MCP_HTTP_TOKEN or --oauth-issuer: anyone who can reach it could manage your Contabo users`,
       );
     }
     if (options.token !== undefined && options.token.length < MIN_HTTP_TOKEN_LENGTH) {
       throw new HttpConfigError(`MCP_HTTP_TOKEN must be at least ${MIN_HTTP_TOKEN_LENGTH} characters long`);
     }
+    const publicHost = options.oauth ? [new URL(options.oauth.resource).hostname] : [];
     const hosts =
-      options.allowedHosts ?? (loopback ? [...LOOPBACK_NAMES, bracketed(options.host)] : undefined);
+      options.allowedHosts ??
+      (loopback ? [...LOOPBACK_NAMES, bracketed(options.host), ...publicHost] : undefined);
     this.hosts = hosts === undefined ? undefined : new Set(hosts.map((host) => host.toLowerCase()));
     this.origins = new Set(
       (options.allowedOrigins ?? []).map((origin) => normalisedOrigin(origin) ?? origin),

@@ -8,7 +8,14 @@ import {
   type ProtocolEra,
 } from "@modelcontextprotocol/server";
 import type { Logger } from "../log.js";
-import { type HttpGuardOptions, HttpGuards } from "./http-guards.js";
+import { HttpConfigError, type HttpGuardOptions, HttpGuards } from "./http-guards.js";
+import { KeysUnavailableError } from "./oauth/access-token-verifier.js";
+import { IssuerMetadataError } from "./oauth/issuer-metadata.js";
+import { OAuthGate, type OAuthGateOptions } from "./oauth/oauth-gate.js";
+import {
+  protectedResourceMetadataPaths,
+  protectedResourceMetadataResponse,
+} from "./oauth/protected-resource-metadata.js";
 
 export { HttpConfigError } from "./http-guards.js";
 
@@ -21,6 +28,8 @@ export interface HttpServerOptions extends HttpGuardOptions {
   newServer: (era: ProtocolEra) => McpServer;
   logger: Logger;
   maxBodyBytes?: number;
+  /** --oauth-issuer: every /mcp request needs an access token of that issuer for this resource. */
+  oauth?: OAuthGateOptions;
 }
 
 export interface RunningHttpServer {
@@ -43,10 +52,13 @@ const STATIC_TOKEN_CALLER: AuthInfo = {
  * MCP over Streamable HTTP on `POST /mcp`, with `/healthz` for load balancers: 2026-07-28 requests
  * and 2025-era clients alike, each request served by a fresh server (the SDK's handler validates
  * the 2026-07-28 headers and envelope). In front of it: the Host/Origin allowlists and the bearer
- * token; bodies over 1 MB get 413, malformed JSON a JSON-RPC parse error, unknown paths 404.
+ * token (MCP_HTTP_TOKEN, or with `oauth` an OAuth access token whose scopes must cover the request);
+ * bodies over 1 MB get 413, malformed JSON a JSON-RPC parse error, unknown paths 404.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const guards = new HttpGuards(options);
+  const oauth = options.oauth ? await startOAuthGate(options.oauth, options.logger) : undefined;
+  const metadataPaths = options.oauth ? protectedResourceMetadataPaths(options.oauth, MCP_PATH) : new Set();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const onerror = (error: Error) => options.logger.debug("MCP request refused", { error: error.message });
   const mcp = createMcpHandler(({ era }) => options.newServer(era), {
@@ -80,6 +92,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         .end(req.method === "HEAD" ? undefined : '{"status":"ok"}');
       return;
     }
+    if (oauth && metadataPaths.has(path)) {
+      await send(res, protectedResourceMetadataResponse(req.method, oauth.metadata));
+      return;
+    }
     if (path !== MCP_PATH) {
       jsonRpcError(res, 404, -32601, `Not found: ${path} (the MCP endpoint is ${MCP_PATH})`);
       return;
@@ -94,6 +110,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         verdict.status === 401 ? { "www-authenticate": "Bearer" } : {},
       );
       return;
+    }
+    // The caller's identity, which confirmations are bound to: with the static token, all its holders are one caller.
+    let caller = options.token !== undefined ? STATIC_TOKEN_CALLER : undefined;
+    if (oauth) {
+      const authenticated = await oauth.authenticate(req.headers.authorization);
+      if (authenticated instanceof Response) {
+        await send(res, authenticated);
+        return;
+      }
+      caller = authenticated;
     }
     if (req.method !== "POST") {
       // Stateless: no sessions to resume or delete, no standalone event stream.
@@ -117,8 +143,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       jsonRpcError(res, 400, -32700, "Parse error: the body is not valid JSON");
       return;
     }
-    // The caller's identity, which confirmations are bound to: with the static token, all its holders are one caller.
-    if (options.token !== undefined) Object.assign(req, { auth: STATIC_TOKEN_CALLER });
+    const refusal = oauth && caller ? oauth.authorize(caller, message) : undefined;
+    if (refusal) {
+      await send(res, refusal);
+      return;
+    }
+    if (caller) Object.assign(req, { auth: caller });
     await serveMcp(req, res, message);
   }
 
@@ -147,6 +177,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         if (inFlight === 0) done();
       }),
   };
+}
+
+/** The OAuth gate, once the issuer's metadata and keys are read; a failure to read them stops the start. */
+async function startOAuthGate(options: OAuthGateOptions, logger: Logger): Promise<OAuthGate> {
+  try {
+    return await OAuthGate.start(options, logger);
+  } catch (error) {
+    if (error instanceof IssuerMetadataError || error instanceof KeysUnavailableError) {
+      throw new HttpConfigError(`--oauth-issuer: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/** Writes a web-standard Response (the OAuth answers) to the Node response. */
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  const body = Buffer.from(await response.arrayBuffer());
+  res.writeHead(response.status, { ...Object.fromEntries(response.headers), "content-length": body.length });
+  res.end(body);
 }
 
 /** Reads the body, or "too-large" as soon as it is known to exceed `limit` (the rest is not read). */
