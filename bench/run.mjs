@@ -3,6 +3,7 @@
 // Needs `npm run build` first (it runs the shipped bundle, dist/package/cli.js).
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createNetServer } from "node:net";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +24,103 @@ const SIZES = quick
   ? { coldRuns: 3, calls: 100, warmup: 20, seconds: 1, memoryCalls: 1_000, pages: 10 }
   : { coldRuns: 15, calls: 1_000, warmup: 100, seconds: 8, memoryCalls: 20_000, pages: 100 };
 const EMPTY_HOME = mkdtempSync(join(tmpdir(), "bench-home-"));
+
+// ---------- the fleet (redis-server, replicas, haproxy) ----------
+const FLEET_TOKEN = "0123456789abcdef0123456789abcdef-bench";
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Spawns a process and resolves once `ready` appears on its stdout or stderr. */
+function startProcess(command, args, env, ready) {
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const check = (chunk) => {
+      output += chunk;
+      const match = ready.exec(output);
+      if (match) resolve({ child, match });
+    };
+    child.stdout.on("data", check);
+    child.stderr.on("data", check);
+    child.once("exit", (code) => reject(new Error(`${command} exited (${code}): ${output.slice(-500)}`)));
+  });
+}
+
+async function startFleet(sandbox) {
+  const which = (name) =>
+    new Promise((resolve) =>
+      spawn("sh", ["-c", `command -v ${name}`]).once("exit", (code) => resolve(code === 0)),
+    );
+  if (!(await which("redis-server")) || !(await which("haproxy"))) return undefined;
+  const children = [];
+  const redisPort = await freePort();
+  children.push(
+    (
+      await startProcess(
+        "redis-server",
+        ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", ""],
+        process.env,
+        /Ready to accept/,
+      )
+    ).child,
+  );
+  const stateUrl = `redis://127.0.0.1:${redisPort}/0`;
+  const env = {
+    ...sandboxEnv(sandbox),
+    MCP_HTTP_TOKEN: FLEET_TOKEN,
+    CONTABO_MCP_CONFIRM_KEY: "a-confirmation-key-for-the-benchmark-fleet",
+  };
+  const replica = async () => {
+    const port = await freePort();
+    const { child } = await startProcess(
+      process.execPath,
+      [OURS, "--http", "--port", String(port), "--state-url", stateUrl],
+      env,
+      /serving MCP over Streamable HTTP/,
+    );
+    children.push(child);
+    return `127.0.0.1:${port}`;
+  };
+  const [single, ...three] = await Promise.all([replica(), replica(), replica(), replica()]);
+  const front = await freePort();
+  const haproxyEnv = {
+    PATH: process.env.PATH,
+    MCP_FRONT_BIND: `127.0.0.1:${front}`,
+    MCP_REPLICA_1: three[0],
+    MCP_REPLICA_2: three[1],
+    MCP_REPLICA_3: three[2],
+  };
+  const haproxy = spawn("haproxy", ["-db", "-f", join(ROOT, "deploy/haproxy.cfg")], {
+    env: haproxyEnv,
+    stdio: "ignore",
+  });
+  children.push(haproxy);
+  // Ready once it answers /healthz through a replica.
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const ok = await request(`http://127.0.0.1:${front}/healthz`).then(
+      (r) => r.body.text().then(() => r.statusCode === 200),
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return {
+    single: `http://${single}/mcp`,
+    proxy: `http://127.0.0.1:${front}/mcp`,
+    stop: () => {
+      for (const child of children) child.kill("SIGKILL");
+    },
+  };
+}
 
 // ---------- statistics ----------
 const sorted = (values) => [...values].sort((a, b) => a - b);
@@ -340,14 +438,20 @@ const headers = {
   },
   legacy: { "content-type": "application/json", accept: "application/json, text/event-stream" },
 };
-const mcpCall = (era) => async () => {
-  const response = await request(url, { method: "POST", headers: headers[era], body: bodies[era] });
-  // A JSON body, or an event stream whose last data line carries the result.
-  const text = await response.body.text();
-  const answer = JSON.parse(text.startsWith("{") ? text : text.split("\ndata: ").at(-1));
-  if (answer.result?.isError !== false && answer.result?.structuredContent === undefined)
-    throw new Error(`call failed: ${JSON.stringify(answer).slice(0, 200)}`);
-};
+const mcpCall =
+  (era, target = url, extraHeaders = {}) =>
+  async () => {
+    const response = await request(target, {
+      method: "POST",
+      headers: { ...headers[era], ...extraHeaders },
+      body: bodies[era],
+    });
+    // A JSON body, or an event stream whose last data line carries the result.
+    const text = await response.body.text();
+    const answer = JSON.parse(text.startsWith("{") ? text : text.split("\ndata: ").at(-1));
+    if (answer.result?.isError !== false && answer.result?.structuredContent === undefined)
+      throw new Error(`call failed: ${JSON.stringify(answer).slice(0, 200)}`);
+  };
 const forSeconds = async (seconds, loop) => {
   const deadline = performance.now() + seconds * 1000;
   let count = 0;
@@ -381,6 +485,26 @@ report("throughputLegacyPerSecond", {
   concurrency: 16,
 });
 server.kill("SIGTERM");
+
+// A fleet: 3 replicas behind HAProxy (deploy/haproxy.cfg) sharing Redis, against 1 replica with the
+// same store, in one run. Reported, not judged: the 2 cores serve every process of both.
+const fleet = await startFleet(sandbox);
+if (fleet) {
+  const auth = { authorization: `Bearer ${FLEET_TOKEN}` };
+  await forSeconds(0.5, mcpCall("modern", fleet.single, auth));
+  await forSeconds(0.5, mcpCall("modern", fleet.proxy, auth));
+  const single = await forSeconds(SIZES.seconds, mcpCall("modern", fleet.single, auth));
+  const three = await forSeconds(SIZES.seconds, mcpCall("modern", fleet.proxy, auth));
+  report("fleetThroughputPerSecond", {
+    oneReplica: round(single, 0),
+    threeReplicasBehindHaproxy: round(three, 0),
+    ratio: round(three / single),
+    note: "2026-07-28 retrieve_user_list calls, 16 concurrent, every replica with --state-url; not judged (2 cores)",
+  });
+  fleet.stop();
+} else {
+  report("fleetThroughputPerSecond", { skipped: "redis-server or haproxy is not installed" });
+}
 await sandbox.close();
 
 // Scale: 10,000 users, page by page.

@@ -90,7 +90,8 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
       "no Contabo credentials: tools are listed, and every call explains what to set (or start with --sandbox)",
     );
   }
-  const store = command.stateUrl === undefined ? undefined : await sharedStore(command.stateUrl, logger, cleanups);
+  const store =
+    command.stateUrl === undefined ? undefined : await sharedStore(command.stateUrl, logger, cleanups);
   const safety = usageErrorOnThrow(() =>
     createSafety(
       { ...command.safety, store, redactor, auditSink: (line) => process.stderr.write(line) },
@@ -178,7 +179,7 @@ async function sharedStore(url: string, logger: Logger, cleanups: Cleanup[]): Pr
   const connection = new RedisConnection(url, logger);
   connection.start();
   cleanups.push(() => connection.close());
-  logger.info("shared state store", { url: redactedUrl(url) });
+  logger.info("shared state store", { store: redactedUrl(url) });
   return new RedisSafetyStore(connection);
 }
 

@@ -27,13 +27,13 @@ export class RedisConnection {
       socket: { connectTimeout: 2_000, reconnectStrategy: reconnectDelayMs },
     });
     this.client.on("ready", () => {
-      if (!this.state.ok) this.logger.info("state store connected", { url: redactedUrl(url) });
+      if (!this.state.ok) this.logger.info("state store connected", { store: redactedUrl(url) });
       this.state = { ok: true };
     });
     this.client.on("error", (error: unknown) => {
       const reason = error instanceof Error ? error.message || error.name : String(error);
       if (this.state.ok || this.state.reason !== reason) {
-        this.logger.warn("state store unreachable", { url: redactedUrl(url), reason });
+        this.logger.warn("state store unreachable", { store: redactedUrl(url), reason });
       }
       this.state = { ok: false, reason };
     });

@@ -31,7 +31,7 @@ export async function startReplica(env: Record<string, string>, stateUrl: string
     MCP_HTTP_TOKEN: FLEET_TOKEN,
     CONTABO_MCP_CONFIRM_KEY: FLEET_KEY,
   });
-  await server.until(/"url":"([^"]+)"/);
+  await server.until(/serving MCP over Streamable HTTP/);
   return { ...server, address: `127.0.0.1:${port}`, url: `http://127.0.0.1:${port}/mcp` };
 }
 
