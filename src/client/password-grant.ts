@@ -4,9 +4,11 @@ import { type TokenResponse, tokenResponseSchema } from "../spec/token.js";
 import { raceAbort } from "./abortable.js";
 import type { PasswordGrantCredentials } from "./credentials.js";
 import { ContaboAuthError, ContaboNetworkError, describeNetworkError } from "./errors.js";
+import { FleetLogin, type FleetLoginPolicy } from "./fleet-login.js";
 import { parseJsonOrUndefined } from "./json.js";
 import { LoginBackoff, type LoginBackoffPolicy } from "./login-backoff.js";
-import { refusesCredentials, tokenEndpointError } from "./token-errors.js";
+import { accountKey, type SharedClientSecret, type SharedLogin, type SharedToken } from "./shared-login.js";
+import { refusesClient, refusesCredentials, tokenEndpointError } from "./token-errors.js";
 import type { TokenProvider } from "./token-provider.js";
 import { type DispatcherSource, resolveDispatcher, undici } from "./undici.js";
 
@@ -21,6 +23,13 @@ export interface PasswordGrantOptions {
   /** How long to answer from a refusal of the credentials before logging in again (default 5 s doubling to 5 min). */
   loginBackoff?: LoginBackoffPolicy;
   logger?: Logger;
+  /**
+   * The login shared by the replicas of a fleet (a Redis store, see src/state/): the fleet logs in
+   * once, and a secret rotated on one replica reaches the others. Without it, or while it fails,
+   * this process logs in by itself.
+   */
+  sharedLogin?: SharedLogin;
+  sharedLoginPolicy?: Partial<FleetLoginPolicy>;
 }
 
 interface CachedToken {
@@ -38,19 +47,39 @@ const DEFAULT_EXPIRES_IN_S = 300;
  * OAuth2 password grant against Contabo's Keycloak, with a token cache, the refresh_token grant while
  * the refresh token is valid, and one shared request for concurrent callers. After Keycloak refuses the
  * credentials, logins are answered from that refusal for a growing while (see LoginBackoff).
+ *
+ * With a shared login, the access token is shared with the other replicas (see FleetLogin); the
+ * refresh token stays in the process that obtained it. Before each login, and once after the token
+ * endpoint refuses the client, a client secret rotated on another replica is taken up.
  */
 export class PasswordGrantTokenProvider implements TokenProvider {
   readonly mode = "password-grant";
   private cached: CachedToken | undefined;
   private inflight: Promise<string> | undefined;
   private clientSecret: string;
+  /**
+   * When the secret in use was rotated (wall clock, ms): a secret the fleet rotated later replaces
+   * it. The configured secret counts from this process's start.
+   */
+  private secretRotatedAt = Date.now();
   private readonly now: () => number;
   private readonly backoff: LoginBackoff;
+  private readonly fleet: FleetLogin | undefined;
 
   constructor(private readonly options: PasswordGrantOptions) {
     this.clientSecret = options.credentials.clientSecret;
     this.now = options.now ?? Date.now;
     this.backoff = new LoginBackoff(options.loginBackoff);
+    const { sharedLogin, credentials, tokenUrl } = options;
+    this.fleet = sharedLogin
+      ? new FleetLogin({
+          shared: sharedLogin,
+          account: accountKey(tokenUrl, credentials.clientId, credentials.username),
+          now: this.now,
+          logger: options.logger,
+          policy: options.sharedLoginPolicy,
+        })
+      : undefined;
   }
 
   getToken(signal?: AbortSignal): Promise<string> {
@@ -71,17 +100,48 @@ export class PasswordGrantTokenProvider implements TokenProvider {
     if (this.cached?.accessToken === token) {
       this.cached = { ...this.cached, renewAt: 0 };
     }
+    this.fleet?.refuse(token);
     return true;
   }
 
-  useClientSecret(secret: string): void {
+  async useClientSecret(secret: string): Promise<void> {
+    const rotatedAt = Date.now();
+    this.switchClientSecret(secret, rotatedAt);
+    await this.fleet?.publishClientSecret({ secret, rotatedAt });
+  }
+
+  private switchClientSecret(secret: string, rotatedAt: number): void {
     this.options.redactor?.remember(secret, true);
     this.clientSecret = secret;
+    this.secretRotatedAt = rotatedAt;
     // New credentials: a refusal of the old ones says nothing about them.
     this.backoff.reset();
   }
 
   private async obtainToken(): Promise<string> {
+    const fleet = this.fleet;
+    if (!fleet) return this.login();
+    const token = await fleet.obtain(async () => {
+      const accessToken = await this.login();
+      return { accessToken, renewAt: this.cached?.renewAt ?? 0 };
+    });
+    if (token.accessToken !== this.cached?.accessToken) this.adopt(token);
+    return token.accessToken;
+  }
+
+  /** Uses a token another replica obtained; our own refresh token, if any, stays ours. */
+  private adopt(token: SharedToken): void {
+    this.options.redactor?.remember(token.accessToken);
+    this.cached = {
+      accessToken: token.accessToken,
+      renewAt: token.renewAt,
+      refreshToken: this.cached?.refreshToken,
+      refreshRenewAt: this.cached?.refreshRenewAt,
+    };
+  }
+
+  private async login(): Promise<string> {
+    await this.takeSharedClientSecret((shared) => shared.rotatedAt > this.secretRotatedAt);
     const refreshToken = this.cached?.refreshToken;
     const refreshUsable = refreshToken !== undefined && this.now() < (this.cached?.refreshRenewAt ?? 0);
     if (refreshUsable) {
@@ -94,6 +154,10 @@ export class PasswordGrantTokenProvider implements TokenProvider {
         if (!(error instanceof ContaboAuthError)) throw error;
       }
     }
+    return this.passwordGrant(true);
+  }
+
+  private async passwordGrant(mayTakeSharedSecret: boolean): Promise<string> {
     const { credentials } = this.options;
     const secretSent = this.clientSecret;
     try {
@@ -105,10 +169,29 @@ export class PasswordGrantTokenProvider implements TokenProvider {
         }),
       );
     } catch (error) {
+      // The secret was rotated elsewhere (another replica) and published: log in again with it, once.
+      if (
+        mayTakeSharedSecret &&
+        refusesClient(error) &&
+        (await this.takeSharedClientSecret((shared) => shared.secret !== secretSent))
+      ) {
+        return this.passwordGrant(false);
+      }
       // Only a refusal of the credentials still in use: not a network error or a 5xx, not a secret since rotated.
       if (refusesCredentials(error) && secretSent === this.clientSecret) this.rememberRefusal(error);
       throw error;
     }
+  }
+
+  /** Switches to the secret the fleet published when `wanted` says so; tells whether it switched. */
+  private async takeSharedClientSecret(wanted: (shared: SharedClientSecret) => boolean): Promise<boolean> {
+    const shared = await this.fleet?.clientSecret();
+    if (!shared || shared.secret === this.clientSecret || !wanted(shared)) return false;
+    this.switchClientSecret(shared.secret, shared.rotatedAt);
+    this.options.logger?.info("using the client secret another replica rotated", {
+      rotatedAt: new Date(shared.rotatedAt).toISOString(),
+    });
+    return true;
   }
 
   private rememberRefusal(error: ContaboAuthError): void {

@@ -49,3 +49,11 @@ export function refusesCredentials(error: unknown): error is ContaboAuthError {
     CREDENTIAL_REFUSALS.has(error.oauthError)
   );
 }
+
+/** Whether the token endpoint refused the API client (its id or secret), not the user. */
+export function refusesClient(error: unknown): error is ContaboAuthError {
+  return (
+    error instanceof ContaboAuthError &&
+    (error.oauthError === "invalid_client" || error.oauthError === "unauthorized_client")
+  );
+}

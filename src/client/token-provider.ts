@@ -9,8 +9,11 @@ export interface TokenProvider {
   getToken(signal?: AbortSignal): Promise<string>;
   /** Drops `token` after the API refused it, so that the next getToken fetches a new one. Returns whether a new token can be had. */
   invalidate(token: string): boolean;
-  /** The API client's secret was rotated by this server: use the new one from now on. */
-  useClientSecret(secret: string): void;
+  /**
+   * The API client's secret was rotated by this server: use the new one from now on (at once, before
+   * the promise settles). Resolves once the other replicas were told, when there are any; never rejects.
+   */
+  useClientSecret(secret: string): Promise<void>;
 }
 
 /** CONTABO_ACCESS_TOKEN: a token obtained elsewhere, used as is and never renewed. */
@@ -23,7 +26,7 @@ export class StaticTokenProvider implements TokenProvider {
   invalidate(): boolean {
     return false;
   }
-  useClientSecret(): void {}
+  async useClientSecret(): Promise<void> {}
 }
 
 /** No credentials configured: the server starts and lists its tools, and every call says what to set. */
@@ -39,5 +42,5 @@ export class MissingCredentialsProvider implements TokenProvider {
   invalidate(): boolean {
     return false;
   }
-  useClientSecret(): void {}
+  async useClientSecret(): Promise<void> {}
 }

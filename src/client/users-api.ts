@@ -142,9 +142,10 @@ export function createHttpUsersApi(pipeline: RequestPipeline, tokens: TokenProvi
         response: generateClientSecretResponseSchema,
         signal,
       });
-      // The rotated secret is this server's own client secret: keep using the API without a restart.
+      // The rotated secret is this server's own client secret: keep using the API without a restart,
+      // and answer once the other replicas of a fleet have it too.
       const secret = result.body.data[0]?.secret;
-      if (secret) tokens.useClientSecret(secret);
+      if (secret) await tokens.useClientSecret(secret);
       return result;
     },
     listObjectStorageCredentials: (userId, query, { signal } = {}) =>
