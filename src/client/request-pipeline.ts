@@ -2,6 +2,7 @@ import type { Dispatcher } from "undici";
 import { v4 as uuidv4 } from "uuid";
 import type { z } from "zod";
 import { type Logger, silentLogger } from "../log.js";
+import type { ServerEvents } from "../metrics/events.js";
 import type { SecretRedactor } from "../safety/secrets.js";
 import type { HttpMethod } from "../spec/common.js";
 import { SERVER_NAME, VERSION } from "../version.js";
@@ -62,6 +63,8 @@ export interface RequestPipelineOptions {
   wait?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** At most this many requests to the API outstanding at once, across all callers; the others queue. */
   maxInFlight?: number;
+  /** Told of every answer (or network failure, status 0) of the API, for metrics. */
+  events?: Pick<ServerEvents, "upstreamResponse">;
 }
 
 export const DEFAULT_CALL_BUDGET_MS = 60_000;
@@ -203,7 +206,12 @@ export class RequestPipeline {
     signal: AbortSignal,
   ): Promise<Attempt> {
     const started = performance.now();
-    const log = (status?: number, failure?: unknown) =>
+    const log = (status?: number, failure?: unknown) => {
+      this.options.events?.upstreamResponse?.({
+        method: spec.method,
+        status: status ?? 0,
+        seconds: (performance.now() - started) / 1000,
+      });
       this.logger.debug("contabo request", {
         method: spec.method,
         path: spec.path,
@@ -213,6 +221,7 @@ export class RequestPipeline {
         ms: Math.round(performance.now() - started),
         requestId,
       });
+    };
     let response: Dispatcher.ResponseData;
     try {
       const [{ request }, dispatcher] = await Promise.all([

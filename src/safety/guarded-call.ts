@@ -62,6 +62,13 @@ export async function guardedCall<A extends Record<string, unknown>, C extends {
     error?: unknown,
   ): R => {
     const cancelled = outcome === "error" && context.signal.aborted;
+    const seconds = (performance.now() - started) / 1000;
+    safety.events.toolCall?.({
+      tool: tool.name,
+      outcome: cancelled ? "cancelled" : outcome,
+      decision,
+      seconds,
+    });
     const audited = !tool.annotations.readOnlyHint || confirm !== undefined;
     // Failures warn; writes and confirmations are worth a line; a plain read is a debug detail.
     const level = outcome === "error" && !cancelled ? "warn" : audited || cancelled ? "info" : "debug";
@@ -69,7 +76,7 @@ export async function guardedCall<A extends Record<string, unknown>, C extends {
       tool: tool.name,
       outcome: cancelled ? "cancelled" : outcome,
       decision,
-      ms: Math.round(performance.now() - started),
+      ms: Math.round(seconds * 1000),
       error: error instanceof Error ? error.name : undefined,
       requestId,
     });

@@ -1,3 +1,4 @@
+import type { ServerEvents } from "../metrics/events.js";
 import { AuditLog, type AuditSink } from "./audit.js";
 import { CallLimits } from "./call-limits.js";
 import { ConfirmationGate, type ConfirmMode } from "./confirmation.js";
@@ -25,6 +26,8 @@ export interface SafetyConfig {
   auditSink?: AuditSink;
   auditFile?: string;
   redactor?: SecretRedactor;
+  /** Where finished calls are reported (metrics); nowhere by default. */
+  events?: ServerEvents;
   now?: () => number;
 }
 
@@ -35,6 +38,7 @@ export interface Safety {
   limits: CallLimits;
   audit: AuditLog;
   redactor: SecretRedactor;
+  events: ServerEvents;
 }
 
 export const DEFAULT_INVITATIONS_PER_MINUTE = 10;
@@ -56,5 +60,6 @@ export function createSafety(config: SafetyConfig, tools: readonly SelectableToo
     }),
     audit: new AuditLog(redactor, config.auditSink ?? (() => {}), config.auditFile),
     redactor,
+    events: config.events ?? {},
   };
 }
