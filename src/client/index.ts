@@ -9,6 +9,7 @@ import { ContaboConfigError } from "./errors.js";
 import { PasswordGrantTokenProvider } from "./password-grant.js";
 import { DEFAULT_MAX_IN_FLIGHT, RequestPipeline } from "./request-pipeline.js";
 import type { RetryPolicy } from "./retry-policy.js";
+import type { SharedLogin } from "./shared-login.js";
 import { MissingCredentialsProvider, StaticTokenProvider, type TokenProvider } from "./token-provider.js";
 import { type DispatcherSource, undici } from "./undici.js";
 import { createHttpUsersApi, type UsersApi } from "./users-api.js";
@@ -32,6 +33,11 @@ export interface ContaboClientConfig {
   now?: () => number;
   /** Learns every credential, token and secret the client handles, so that logs and errors never show them. */
   redactor?: SecretRedactor;
+  /**
+   * Shares the login with the other replicas of a fleet (--state-url; see SharedLogin): the fleet
+   * logs in once, and a client secret rotated on one replica reaches the others. Password grant only.
+   */
+  sharedLogin?: SharedLogin;
 }
 
 export interface ContaboClient {
@@ -102,6 +108,7 @@ function tokenProviderFor(
     now: config.now,
     redactor,
     logger: config.logger,
+    sharedLogin: config.sharedLogin,
   });
 }
 
