@@ -116,6 +116,7 @@ export class JwtAccessTokenVerifier implements OAuthTokenVerifier {
   private refusal(error: unknown): Error {
     if (error instanceof errors.JWTExpired) return invalidToken("the token has expired");
     if (error instanceof errors.JWTClaimValidationFailed) {
+      if (error.reason === "missing") return invalidToken(`the token has no ${error.claim} claim`);
       switch (error.claim) {
         case "iss":
           return invalidToken(
@@ -128,7 +129,7 @@ export class JwtAccessTokenVerifier implements OAuthTokenVerifier {
         case "nbf":
           return invalidToken("the token is not valid yet (nbf)");
         default:
-          return invalidToken(`the token's "${error.claim}" claim is not acceptable (${error.reason})`);
+          return invalidToken(`the token's ${error.claim} claim is not acceptable (${error.reason})`);
       }
     }
     if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
