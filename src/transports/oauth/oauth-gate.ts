@@ -45,7 +45,14 @@ export class OAuthGate {
     const issuer = await discoverIssuerMetadata(options.issuer);
     const verifier = new JwtAccessTokenVerifier({ ...options, jwksUri: issuer.jwks_uri });
     await verifier.loadKeys();
-    return new OAuthGate(verifier, options, logger);
+    const gate = new OAuthGate(verifier, options, logger);
+    logger.info("accepting OAuth access tokens", {
+      issuer: options.issuer,
+      audience: options.audience,
+      jwksUri: issuer.jwks_uri,
+      metadata: gate.metadataUrl,
+    });
+    return gate;
   }
 
   /** The verified caller, or the answer to send: 401 (no or bad token) or 503 (keys unreadable). */
