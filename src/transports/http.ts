@@ -166,6 +166,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         const done = () => {
           clearTimeout(timer);
           server.closeAllConnections();
+          oauth?.close();
           void mcp.close().finally(resolve);
         };
         const timer = setTimeout(done, graceMs);

@@ -25,6 +25,8 @@ export const ACCEPTED_ALGORITHMS = [
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 /** After a key-set fetch, a token with an unknown key id fetches again only once this has passed. */
 export const DEFAULT_JWKS_COOLDOWN_MS = 30_000;
+/** How often the key set is fetched again in the background, so that a withdrawn key stops working. */
+export const DEFAULT_JWKS_REFRESH_MS = 10 * 60_000;
 const JWKS_TIMEOUT_MS = 5_000;
 
 /** What `AuthInfo.token` holds: handlers never see the caller's token, so it cannot travel further. */
@@ -53,6 +55,9 @@ export interface AccessTokenVerifierOptions {
   jwksUri: string;
   clockToleranceSeconds?: number;
   jwksCooldownMs?: number;
+  jwksRefreshMs?: number;
+  /** Told when a background refresh of the key set fails (the keys held so far stay in use). */
+  onRefreshError?: (error: KeysUnavailableError) => void;
 }
 
 /** The token could not be checked because the issuer's keys could not be read: not the caller's fault. */
@@ -61,26 +66,50 @@ export class KeysUnavailableError extends Error {}
 /**
  * Verifies JWT access tokens locally against the issuer's published keys (RFC 9068 style): the
  * signature with an asymmetric algorithm, `iss`, `aud`, `exp` (required) and `nbf` with a clock
- * tolerance. The key set is cached (10 minutes); a token signed with an unknown key id fetches it
- * again at most once per cooldown. Refusals are OAuthErrors with code `invalid_token`.
+ * tolerance. Refusals are OAuthErrors with code `invalid_token`.
+ *
+ * The key set is held in memory and fetched again in the background every 10 minutes; a failed
+ * fetch keeps the keys held, so an outage of the issuer does not stop verification. A token signed
+ * with an unknown key id fetches the set at once, at most once per cooldown (jose's
+ * `cooldownDuration`).
  */
 export class JwtAccessTokenVerifier implements OAuthTokenVerifier {
   private readonly keys: ReturnType<typeof createRemoteJWKSet>;
+  private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AccessTokenVerifierOptions) {
     this.keys = createRemoteJWKSet(new URL(options.jwksUri), {
       cooldownDuration: options.jwksCooldownMs ?? DEFAULT_JWKS_COOLDOWN_MS,
+      // Never stale on the request path (jose would fetch before verifying, and fail with the issuer
+      // down): the background refresh keeps the set current.
+      cacheMaxAge: Number.POSITIVE_INFINITY,
       timeoutDuration: JWKS_TIMEOUT_MS,
     });
   }
 
-  /** Fetches the key set now: at start, so that a broken `jwks_uri` is found before any caller. */
+  /**
+   * Fetches the key set now (at start, so that a broken `jwks_uri` is found before any caller),
+   * then again in the background until `close`.
+   */
   async loadKeys(): Promise<void> {
     try {
       await this.keys.reload();
     } catch (error) {
       throw this.keysUnavailable(error);
     }
+    clearInterval(this.refreshTimer);
+    this.refreshTimer = setInterval(() => {
+      this.keys
+        .reload()
+        .catch((error: unknown) => this.options.onRefreshError?.(this.keysUnavailable(error)));
+    }, this.options.jwksRefreshMs ?? DEFAULT_JWKS_REFRESH_MS);
+    this.refreshTimer.unref();
+  }
+
+  /** Stops the background refresh. */
+  close(): void {
+    clearInterval(this.refreshTimer);
+    this.refreshTimer = undefined;
   }
 
   async verifyAccessToken(token: string): Promise<AuthInfo> {
@@ -157,12 +186,9 @@ export class JwtAccessTokenVerifier implements OAuthTokenVerifier {
   }
 
   private keysUnavailable(error: unknown): KeysUnavailableError {
-    const reason =
-      error instanceof Error
-        ? error.cause instanceof Error
-          ? error.cause.message
-          : error.message
-        : String(error);
+    // A failed fetch says "fetch failed"; its cause says why (connection refused, timeout...).
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const reason = cause instanceof Error ? cause.message : String(cause);
     return new KeysUnavailableError(
       `could not read the OAuth issuer's keys at ${this.options.jwksUri}: ${reason}`,
     );

@@ -17,6 +17,8 @@ export interface OAuthGateOptions extends OAuthSettings {
   clockToleranceSeconds?: number;
   /** Milliseconds after a key-set fetch before an unknown key id may fetch it again (default 30 s). */
   jwksCooldownMs?: number;
+  /** Milliseconds between background fetches of the key set (default 10 minutes). */
+  jwksRefreshMs?: number;
 }
 
 /** Seconds a client is asked to wait when the issuer's keys cannot be read. */
@@ -43,7 +45,12 @@ export class OAuthGate {
   /** Reads the issuer's metadata and keys; throws IssuerMetadataError or KeysUnavailableError. */
   static async start(options: OAuthGateOptions, logger: Logger): Promise<OAuthGate> {
     const issuer = await discoverIssuerMetadata(options.issuer);
-    const verifier = new JwtAccessTokenVerifier({ ...options, jwksUri: issuer.jwks_uri });
+    const verifier = new JwtAccessTokenVerifier({
+      ...options,
+      jwksUri: issuer.jwks_uri,
+      onRefreshError: (error) =>
+        logger.warn("keeping the OAuth issuer's keys held so far", { error: error.message }),
+    });
     await verifier.loadKeys();
     const gate = new OAuthGate(verifier, options, logger);
     logger.info("accepting OAuth access tokens", {
@@ -76,6 +83,11 @@ export class OAuthGate {
       this.logger.debug("OAuth access token refused", { reason });
       return bearerAuthChallengeResponse(error, { resourceMetadataUrl: this.metadataUrl });
     }
+  }
+
+  /** Stops the background refresh of the issuer's keys. */
+  close(): void {
+    this.verifier.close();
   }
 
   /** Undefined when the caller's scopes cover every message of the body; else the 403 to send. */

@@ -13,9 +13,10 @@ import { startHttpServer } from "../../../src/transports/http.js";
 import type { OAuthGateOptions } from "../../../src/transports/oauth/oauth-gate.js";
 import { readOAuthSettings } from "../../../src/transports/oauth/oauth-settings.js";
 import { ADMIN_SCOPE, READ_SCOPE, SCOPES, WRITE_SCOPE } from "../../../src/transports/oauth/scope-policy.js";
-import { recordServerOutput, testLogger } from "../../helpers/logs.js";
+import { recordServerOutput, serverOutput, testLogger } from "../../helpers/logs.js";
 import { modernEnvelope } from "../../helpers/modern-wire.js";
 import { clientFor, useSandbox } from "../../helpers/sandbox.js";
+import { until } from "../../helpers/until.js";
 import { freePort, newSigningKey, startAuthorizationServer } from "./authorization-server.js";
 
 /** Our server with OAuth on the sandbox, its authorization server, and the audit lines it wrote. */
@@ -289,6 +290,19 @@ describe("--http with --oauth-issuer: an OAuth 2.1 resource server", () => {
       expect((await callTool(http.url, forged, "auth_status")).status).toBe(401);
     }
     expect(issuer.jwksFetches()).toBe(1);
+  });
+
+  it("keeps verifying with the keys it holds while the issuer is down, refreshing them in the background", async () => {
+    const { issuer, http } = await setUp({ jwksRefreshMs: 20 });
+    const token = await issuer.token(issuer.agent, READ_SCOPE);
+    await until(() => issuer.jwksFetches() >= 2);
+    issuer.goDown();
+    const beforeOutage = issuer.jwksFetches();
+    await until(() => issuer.jwksFetches() >= beforeOutage + 2);
+    expect((await callTool(http.url, token, "auth_status")).status).toBe(200);
+    expect(serverOutput.some((line) => line.includes("keeping the OAuth issuer's keys held so far"))).toBe(
+      true,
+    );
   });
 
   it("answers 503 with Retry-After, not 401, when the issuer's keys cannot be read", async () => {
