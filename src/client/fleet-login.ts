@@ -81,7 +81,7 @@ export class FleetLogin {
   /** The newest rotated secret the fleet published, if the store shares secrets and can be read. */
   async clientSecret(): Promise<SharedClientSecret | undefined> {
     if (!this.options.shared.sharesClientSecret) return undefined;
-    await this.publishUnpublishedSecret();
+    await this.publishUnpublishedSecret("quietly");
     const secret = await this.guarded("read client secret", () =>
       this.options.shared.readClientSecret(this.options.account),
     );
@@ -97,20 +97,21 @@ export class FleetLogin {
       return;
     }
     this.unpublishedSecret = secret;
-    await this.publishUnpublishedSecret();
+    await this.publishUnpublishedSecret("warn");
   }
 
-  private async publishUnpublishedSecret(): Promise<void> {
+  /** A failure is a warning when it happens at the rotation, a debug line at later tries. */
+  private async publishUnpublishedSecret(onFailure: "warn" | "quietly"): Promise<void> {
     const secret = this.unpublishedSecret;
     if (!secret) return;
     try {
       await this.options.shared.publishClientSecret(this.options.account, secret);
       if (this.unpublishedSecret === secret) this.unpublishedSecret = undefined;
     } catch (error) {
-      this.options.logger?.warn(
-        "could not share the rotated client secret with the other replicas: retried at this replica's next login; until then they are refused at theirs",
-        { reason: describe(error) },
-      );
+      const message =
+        "could not share the rotated client secret with the other replicas: retried at this replica's next login; until then they are refused at theirs";
+      if (onFailure === "warn") this.options.logger?.warn(message, { reason: describe(error) });
+      else this.options.logger?.debug(message, { reason: describe(error) });
     }
   }
 
