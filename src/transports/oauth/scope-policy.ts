@@ -1,3 +1,5 @@
+import type { AuthInfo } from "@modelcontextprotocol/server";
+
 /**
  * Which OAuth scope each MCP request needs, in one place: the HTTP layer enforces it on every
  * request (403 insufficient_scope), and the server can prune tools/list with `toolsAllowed`.
@@ -82,6 +84,15 @@ export function toolsAllowed(granted: readonly string[]): Set<string> {
       .filter(([, scope]) => granted.includes(scope))
       .map(([tool]) => tool),
   );
+}
+
+/**
+ * What tools/list should show the caller of one request (`ctx.http?.authInfo`): undefined, meaning
+ * every enabled tool, unless they came with an OAuth access token (its AuthInfo names the issuer in
+ * `extra.issuer`); then the tools their scopes allow. Stdio and MCP_HTTP_TOKEN callers carry no scopes.
+ */
+export function toolsVisibleTo(caller: AuthInfo | undefined): Set<string> | undefined {
+  return typeof caller?.extra?.issuer === "string" ? toolsAllowed(caller.scopes) : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -5,11 +5,13 @@ import {
   discoverOAuthProtectedResourceMetadata,
   StreamableHTTPClientTransport,
 } from "@modelcontextprotocol/client";
+import { type AuthInfo, McpServer, type ProtocolEra } from "@modelcontextprotocol/server";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createSafety } from "../../../src/safety/index.js";
 import { createMcpServer } from "../../../src/server.js";
 import { TOOLS } from "../../../src/tools/registry.js";
 import { startHttpServer } from "../../../src/transports/http.js";
+import { WITHHELD_TOKEN } from "../../../src/transports/oauth/access-token-verifier.js";
 import type { OAuthGateOptions } from "../../../src/transports/oauth/oauth-gate.js";
 import { readOAuthSettings } from "../../../src/transports/oauth/oauth-settings.js";
 import { ADMIN_SCOPE, READ_SCOPE, SCOPES, WRITE_SCOPE } from "../../../src/transports/oauth/scope-policy.js";
@@ -20,7 +22,7 @@ import { until } from "../../helpers/until.js";
 import { freePort, newSigningKey, startAuthorizationServer } from "./authorization-server.js";
 
 /** Our server with OAuth on the sandbox, its authorization server, and the audit lines it wrote. */
-async function setUp(tuning: Partial<OAuthGateOptions> = {}) {
+async function setUp(tuning: Partial<OAuthGateOptions> = {}, server?: (era: ProtocolEra) => McpServer) {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}/mcp`;
   const issuer = await startAuthorizationServer(publicUrl);
@@ -39,7 +41,7 @@ async function setUp(tuning: Partial<OAuthGateOptions> = {}) {
     host: "127.0.0.1",
     port,
     logger,
-    newServer: (era) => createMcpServer({ api, logger, safety, era }),
+    newServer: server ?? ((era) => createMcpServer({ api, logger, safety, era })),
     oauth: { ...settings, ...tuning },
   });
   onTestFinished(() => http.close(100));
@@ -241,6 +243,34 @@ describe("--http with --oauth-issuer: an OAuth 2.1 resource server", () => {
       .map((text) => JSON.parse(text) as { tool: string; caller: string })
       .find((entry) => entry.tool === "update_user");
     expect(line?.caller).toBe(`http:${issuer.agent.id}`);
+  });
+
+  it("hands the MCP handlers the caller's identity and scopes (ctx.http.authInfo), never the token", async () => {
+    let seen: AuthInfo | undefined;
+    const whoami = () => {
+      const server = new McpServer({ name: "whoami", version: "1.0.0" });
+      server.registerTool("whoami", { description: "the caller" }, (ctx) => {
+        seen = ctx.http?.authInfo;
+        return { content: [{ type: "text", text: "seen" }] };
+      });
+      return server;
+    };
+    const { issuer, http, metadataUrl } = await setUp({}, whoami);
+    // A tool the scope policy does not know needs admin.
+    const reader = await issuer.token(issuer.agent, READ_SCOPE);
+    expect((await callTool(http.url, reader, "whoami")).status).toBe(403);
+    const token = await issuer.token(issuer.agent, `${READ_SCOPE} ${ADMIN_SCOPE}`);
+    expect((await callTool(http.url, token, "whoami")).status).toBe(200);
+    expect(seen).toEqual({
+      token: WITHHELD_TOKEN,
+      clientId: issuer.agent.id,
+      scopes: [READ_SCOPE, ADMIN_SCOPE],
+      expiresAt: expect.any(Number),
+      resource: new URL(http.url),
+      resourceMetadataUrl: metadataUrl,
+      extra: { subject: issuer.agent.id, issuer: issuer.issuer, tokenId: expect.any(String) },
+    });
+    expect(JSON.stringify(seen)).not.toContain(token.split(".")[2]);
   });
 
   it("serves a v2 SDK Client that gets its token through ClientCredentialsProvider", async () => {

@@ -8,6 +8,7 @@ import {
   scopeForToolCall,
   TOOL_SCOPES,
   toolsAllowed,
+  toolsVisibleTo,
   WRITE_SCOPE,
 } from "../../../src/transports/oauth/scope-policy.js";
 
@@ -101,5 +102,22 @@ describe("scope policy", () => {
       new Set(["create_user", "update_user", "reset_password", "resend_email_verification"]),
     );
     expect(toolsAllowed([READ_SCOPE, WRITE_SCOPE, ADMIN_SCOPE]).size).toBe(TOOLS.length);
+  });
+
+  it("prunes tools/list only for callers with an OAuth token, whose AuthInfo names the issuer", () => {
+    expect(toolsVisibleTo(undefined)).toBeUndefined();
+    const staticToken = {
+      token: "(MCP_HTTP_TOKEN)",
+      clientId: "static-token",
+      scopes: [],
+      extra: { subject: "s" },
+    };
+    expect(toolsVisibleTo(staticToken)).toBeUndefined();
+    const oauth = {
+      ...staticToken,
+      scopes: [WRITE_SCOPE],
+      extra: { subject: "s", issuer: "https://login.example.com" },
+    };
+    expect(toolsVisibleTo(oauth)).toEqual(toolsAllowed([WRITE_SCOPE]));
   });
 });
