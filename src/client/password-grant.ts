@@ -170,12 +170,20 @@ export class PasswordGrantTokenProvider implements TokenProvider {
       );
     } catch (error) {
       // The secret was rotated elsewhere (another replica) and published: log in again with it, once.
+      const own = { secret: this.clientSecret, rotatedAt: this.secretRotatedAt };
       if (
         mayTakeSharedSecret &&
         refusesClient(error) &&
         (await this.takeSharedClientSecret((shared) => shared.secret !== secretSent))
       ) {
-        return this.passwordGrant(false);
+        return this.passwordGrant(false).catch((retryError: unknown) => {
+          // Refused too: a stale secret in the store. Keep ours; the refusal stays remembered.
+          if (refusesClient(retryError)) {
+            this.clientSecret = own.secret;
+            this.secretRotatedAt = own.rotatedAt;
+          }
+          throw retryError;
+        });
       }
       // Only a refusal of the credentials still in use: not a network error or a 5xx, not a secret since rotated.
       if (refusesCredentials(error) && secretSent === this.clientSecret) this.rememberRefusal(error);

@@ -1,8 +1,12 @@
-import { describe, expect, it } from "vitest";
-import type { SharedLogin } from "../../src/client/shared-login.js";
+import { Agent } from "undici";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { ContaboAuthError } from "../../src/client/errors.js";
+import { PasswordGrantTokenProvider } from "../../src/client/password-grant.js";
+import type { SharedClientSecret, SharedLogin } from "../../src/client/shared-login.js";
 import { createLogger } from "../../src/log.js";
 import { serverOutput } from "../helpers/logs.js";
 import { clientFor, tokenRequests, useSandbox } from "../helpers/sandbox.js";
+import { replyJson, useLoopbackServer } from "./loopback-server.js";
 
 /** A shared login that fails at everything, not as a store being down but as a bug would. */
 const broken = (): SharedLogin => {
@@ -46,5 +50,49 @@ describe("a shared login that fails", () => {
     );
     expect(shareWarnings).toHaveLength(1);
     await expect(tokens.getToken()).resolves.toMatch(/^eyJ/);
+  });
+});
+
+/** A store holding one client secret and no token, whose lock is always free. */
+const holding = (secret: SharedClientSecret): SharedLogin => ({
+  sharesClientSecret: true,
+  readToken: async () => undefined,
+  publishToken: async () => {},
+  discardToken: async () => {},
+  tryLock: async () => ({ release: async () => {} }),
+  readClientSecret: async () => secret,
+  publishClientSecret: async () => {},
+});
+
+describe("a client secret in the shared store", () => {
+  it("is tried once after a refusal; when refused too (stale), this process keeps its own", async () => {
+    let accepted = "none yet";
+    const server = await useLoopbackServer((request, response) => {
+      if (new URLSearchParams(request.body).get("client_secret") === accepted)
+        replyJson(response, 200, { access_token: "a token", expires_in: 60 });
+      else replyJson(response, 401, { error: "invalid_client", error_description: "Invalid client" });
+    });
+    const agent = new Agent();
+    onTestFinished(() => agent.close());
+    let clock = Date.now();
+    const tokens = new PasswordGrantTokenProvider({
+      tokenUrl: new URL(`${server.origin}/token`),
+      credentials: {
+        clientId: "DE-1",
+        clientSecret: "configured",
+        username: "me@example.com",
+        password: "pw",
+      },
+      dispatcher: agent,
+      now: () => clock,
+      // Rotated before this process started: not taken up before a login, only after a refusal.
+      sharedLogin: holding({ secret: "stale in the store", rotatedAt: Date.now() - 60_000 }),
+    });
+    await expect(tokens.getToken()).rejects.toThrow(ContaboAuthError);
+    accepted = "configured";
+    clock += 10 * 60_000; // past the login backoff
+    await expect(tokens.getToken()).resolves.toBe("a token");
+    const sent = server.received.map((request) => new URLSearchParams(request.body).get("client_secret"));
+    expect(sent).toEqual(["configured", "stale in the store", "configured"]);
   });
 });
