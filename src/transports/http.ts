@@ -148,7 +148,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       await send(res, refusal);
       return;
     }
-    if (caller) Object.assign(req, { auth: caller });
+    if (caller) {
+      Object.assign(req, { auth: caller });
+      // The credential has done its job: handlers (ctx.http.req) never see it, so it cannot travel on.
+      delete req.headers.authorization;
+    }
     await serveMcp(req, res, message);
   }
 

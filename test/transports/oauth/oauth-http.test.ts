@@ -247,10 +247,12 @@ describe("--http with --oauth-issuer: an OAuth 2.1 resource server", () => {
 
   it("hands the MCP handlers the caller's identity and scopes (ctx.http.authInfo), never the token", async () => {
     let seen: AuthInfo | undefined;
+    let authorizationHeader: string | null | undefined;
     const whoami = () => {
       const server = new McpServer({ name: "whoami", version: "1.0.0" });
       server.registerTool("whoami", { description: "the caller" }, (ctx) => {
         seen = ctx.http?.authInfo;
+        authorizationHeader = ctx.http?.req?.headers.get("authorization");
         return { content: [{ type: "text", text: "seen" }] };
       });
       return server;
@@ -271,6 +273,7 @@ describe("--http with --oauth-issuer: an OAuth 2.1 resource server", () => {
       extra: { subject: issuer.agent.id, issuer: issuer.issuer, tokenId: expect.any(String) },
     });
     expect(JSON.stringify(seen)).not.toContain(token.split(".")[2]);
+    expect(authorizationHeader).toBeNull();
   });
 
   it("serves a v2 SDK Client that gets its token through ClientCredentialsProvider", async () => {
