@@ -131,7 +131,7 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
     onShutdownSignal(logger, cleanups, HTTP_GRACE_MS + 2_000);
     logger.info("serving MCP over Streamable HTTP", {
       url: http.url,
-      clientAuth: config.token ? "bearer" : "none",
+      clientAuth: config.oauth ? "oauth" : config.token ? "bearer" : "none",
       ...status,
     });
     return;

@@ -16,6 +16,7 @@ import type { CallOrigin } from "./safety/confirmation.js";
 import { guardedCall } from "./safety/guarded-call.js";
 import { createSafety, type Safety, type SafetyConfig } from "./safety/index.js";
 import { DEFAULT_REDIRECT_HOSTS } from "./safety/redirect-url.js";
+import { toolsVisibleTo } from "./safety/scope-policy.js";
 import { callPresenter } from "./tools/call-presenter.js";
 import type { ServerSettings, ToolDefinition } from "./tools/define-tool.js";
 import { withListedJsonSchema } from "./tools/listed-schema.js";
@@ -123,7 +124,11 @@ export function createMcpServer({
   registerResources(server, api, layer.selection.enabled, layer.redactor);
   registerPrompts(server, layer.redactor);
   // The SDK would convert every schema on every tools/list; this listing is made once, and trimmed.
-  server.server.setRequestHandler("tools/list", () => ({ tools: listed }));
+  // An OAuth caller sees only the tools its scopes allow (safety/scope-policy.ts); others see all.
+  server.server.setRequestHandler("tools/list", (_request, ctx) => {
+    const visible = toolsVisibleTo(ctx.http?.authInfo);
+    return { tools: visible ? listed.filter((tool) => visible.has(tool.name)) : listed };
+  });
   return server;
 }
 

@@ -6,11 +6,11 @@ import {
   type OAuthProtectedResourceMetadata,
 } from "@modelcontextprotocol/server";
 import type { Logger } from "../../log.js";
+import { missingScope } from "../../safety/scope-policy.js";
 import { JwtAccessTokenVerifier, KeysUnavailableError } from "./access-token-verifier.js";
 import { discoverIssuerMetadata } from "./issuer-metadata.js";
 import type { OAuthSettings } from "./oauth-settings.js";
 import { protectedResourceMetadata, protectedResourceMetadataUrl } from "./protected-resource-metadata.js";
-import { missingScope } from "./scope-policy.js";
 
 export interface OAuthGateOptions extends OAuthSettings {
   /** Seconds of clock difference tolerated on `exp` and `nbf` (default 30). */

@@ -2,8 +2,8 @@ import {
   getOAuthProtectedResourceMetadataUrl,
   type OAuthProtectedResourceMetadata,
 } from "@modelcontextprotocol/server";
+import { SCOPES } from "../../safety/scope-policy.js";
 import type { OAuthSettings } from "./oauth-settings.js";
-import { SCOPES } from "./scope-policy.js";
 
 const WELL_KNOWN = "/.well-known/oauth-protected-resource";
 

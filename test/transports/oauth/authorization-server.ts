@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from "jose";
 import Provider, { errors } from "oidc-provider";
 import { onTestFinished } from "vitest";
-import { READ_SCOPE, SCOPES } from "../../../src/transports/oauth/scope-policy.js";
+import { READ_SCOPE, SCOPES } from "../../../src/safety/scope-policy.js";
 
 /** A client of the authorization server: `agent` may get every scope, `reader` only read. */
 export interface TestClient {

@@ -8,13 +8,13 @@ import {
 import { type AuthInfo, McpServer, type ProtocolEra } from "@modelcontextprotocol/server";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createSafety } from "../../../src/safety/index.js";
+import { ADMIN_SCOPE, READ_SCOPE, SCOPES, WRITE_SCOPE } from "../../../src/safety/scope-policy.js";
 import { createMcpServer } from "../../../src/server.js";
 import { TOOLS } from "../../../src/tools/registry.js";
 import { startHttpServer } from "../../../src/transports/http.js";
 import { WITHHELD_TOKEN } from "../../../src/transports/oauth/access-token-verifier.js";
 import type { OAuthGateOptions } from "../../../src/transports/oauth/oauth-gate.js";
 import { readOAuthSettings } from "../../../src/transports/oauth/oauth-settings.js";
-import { ADMIN_SCOPE, READ_SCOPE, SCOPES, WRITE_SCOPE } from "../../../src/transports/oauth/scope-policy.js";
 import { recordServerOutput, serverOutput, testLogger } from "../../helpers/logs.js";
 import { modernEnvelope } from "../../helpers/modern-wire.js";
 import { clientFor, useSandbox } from "../../helpers/sandbox.js";
@@ -279,7 +279,9 @@ describe("--http with --oauth-issuer: an OAuth 2.1 resource server", () => {
   it("serves a v2 SDK Client that gets its token through ClientCredentialsProvider", async () => {
     const { issuer, http, sandbox } = await setUp();
     const reader = await sdkClient(http.url, issuer.issuer, issuer.reader, READ_SCOPE);
-    expect((await reader.listTools()).tools).toHaveLength(TOOLS.length);
+    // It sees only what its scope allows: the read tools.
+    const readTools = TOOLS.filter((tool) => tool.annotations.readOnlyHint).map((tool) => tool.name);
+    expect((await reader.listTools()).tools.map((tool) => tool.name).sort()).toEqual(readTools.sort());
     const listed = await reader.callTool({ name: "retrieve_user_list", arguments: { size: 1 } });
     expect((listed.structuredContent as { users: unknown[] }).users).toHaveLength(1);
     const user = [...sandbox.state.users.values()].find((candidate) => !candidate.owner);

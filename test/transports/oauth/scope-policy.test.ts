@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { TOOLS } from "../../../src/tools/registry.js";
 import {
   ADMIN_SCOPE,
   missingScope,
@@ -10,7 +9,8 @@ import {
   toolsAllowed,
   toolsVisibleTo,
   WRITE_SCOPE,
-} from "../../../src/transports/oauth/scope-policy.js";
+} from "../../../src/safety/scope-policy.js";
+import { TOOLS } from "../../../src/tools/registry.js";
 
 const call = (name: unknown, args?: unknown) => ({
   jsonrpc: "2.0",
