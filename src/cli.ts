@@ -7,7 +7,7 @@ import { type ContaboClientConfig, createContaboClient } from "./client/index.js
 import { type Command, readCommand, USAGE, UsageError } from "./config.js";
 import { createLogger, type Logger } from "./log.js";
 import { createSafety } from "./safety/index.js";
-import type { SafetyStore } from "./safety/safety-store.js";
+import { MemorySafetyStore } from "./safety/safety-store.js";
 import { SecretRedactor } from "./safety/secrets.js";
 import { createMcpServer } from "./server.js";
 import { TOOLS } from "./tools/registry.js";
@@ -83,18 +83,38 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
     };
     logger.info("sandbox mode: serving the embedded Contabo Users API simulator", { apiUrl: sandbox.apiUrl });
   }
-  const client = createContaboClient(clientConfig);
+  // Fleet-wide state (--state-url): made before the client, which shares the upstream login through it.
+  const shared =
+    command.stateUrl === undefined
+      ? undefined
+      : await sharedState(command.stateUrl, command.stateKey, logger, cleanups);
+  // Metrics only over HTTP (/metrics): a stdio server loads no metrics library.
+  const metrics = command.http
+    ? (await import("./metrics/prometheus.js")).createPrometheusMetrics(
+        shared ? () => shared.connection.health().ok : undefined,
+      )
+    : undefined;
+  const client = createContaboClient({
+    ...clientConfig,
+    sharedLogin: shared?.sharedLogin,
+    events: metrics?.events,
+  });
   cleanups.unshift(() => client.close());
   if (client.tokens.mode === "missing-credentials") {
     logger.warn(
       "no Contabo credentials: tools are listed, and every call explains what to set (or start with --sandbox)",
     );
   }
-  const store =
-    command.stateUrl === undefined ? undefined : await sharedStore(command.stateUrl, logger, cleanups);
+  const store = shared?.store ?? new MemorySafetyStore();
   const safety = usageErrorOnThrow(() =>
     createSafety(
-      { ...command.safety, store, redactor, auditSink: (line) => process.stderr.write(line) },
+      {
+        ...command.safety,
+        store,
+        events: metrics?.events,
+        redactor,
+        auditSink: (line) => process.stderr.write(line),
+      },
       TOOLS,
     ),
   );
@@ -124,9 +144,22 @@ async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<
     // Loaded only with --http: a stdio start does not pay for it.
     const { startHttpServer, HttpConfigError } = await import("./transports/http.js");
     const config = command.http;
-    const http = await startHttpServer({ ...config, newServer, logger }).catch((error: unknown) => {
-      throw error instanceof HttpConfigError ? new UsageError(error.message) : error;
-    });
+    const { CallerRateLimit } = await import("./safety/caller-rate-limit.js");
+    const rateLimit =
+      config.rateLimitPerMinute > 0
+        ? new CallerRateLimit(
+            store,
+            config.rateLimitPerMinute,
+            (reason) => logger.warn("rate limit not applied", { reason }),
+            metrics?.events,
+          )
+        : undefined;
+    const health = shared ? () => shared.connection.health() : undefined;
+    const http = await startHttpServer({ ...config, newServer, logger, health, metrics, rateLimit }).catch(
+      (error: unknown) => {
+        throw error instanceof HttpConfigError ? new UsageError(error.message) : error;
+      },
+    );
     cleanups.unshift(() => http.close(HTTP_GRACE_MS));
     onShutdownSignal(logger, cleanups, HTTP_GRACE_MS + 2_000);
     logger.info("serving MCP over Streamable HTTP", {
@@ -170,17 +203,30 @@ async function runSandbox(command: Extract<Command, { kind: "sandbox" }>): Promi
   onShutdownSignal(logger, [() => sandbox.close()]);
 }
 
-/** --state-url: the safety layer's state in Redis or Valkey, loaded only when asked for. */
-async function sharedStore(url: string, logger: Logger, cleanups: Cleanup[]): Promise<SafetyStore> {
-  const [{ RedisConnection, redactedUrl }, { RedisSafetyStore }] = await Promise.all([
+/**
+ * --state-url: one connection to Redis or Valkey, loaded only when asked for, for the safety
+ * layer's state (used confirmations, limits) and the upstream login shared by the fleet.
+ */
+async function sharedState(url: string, stateKey: string | undefined, logger: Logger, cleanups: Cleanup[]) {
+  const [{ RedisConnection, redactedUrl }, { RedisSafetyStore }, { RedisSharedLogin }] = await Promise.all([
     import("./state/redis-connection.js"),
     import("./state/redis-safety-store.js"),
+    import("./state/redis-shared-login.js"),
   ]);
   const connection = new RedisConnection(url, logger);
   connection.start();
   cleanups.push(() => connection.close());
   logger.info("shared state store", { store: redactedUrl(url) });
-  return new RedisSafetyStore(connection);
+  if (stateKey === undefined) {
+    logger.warn(
+      "CONTABO_MCP_STATE_KEY is not set: replicas share the Contabo access token but not a rotated client secret; after generate_client_secret, restart the other replicas with the new CONTABO_CLIENT_SECRET",
+    );
+  }
+  return {
+    connection,
+    store: new RedisSafetyStore(connection),
+    sharedLogin: usageErrorOnThrow(() => new RedisSharedLogin(connection, { stateKey })),
+  };
 }
 
 function usageErrorOnThrow<T>(make: () => T): T {

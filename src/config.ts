@@ -43,6 +43,7 @@ Options:
   --invite-limit N   new users (invitation e-mails) per minute (default 10; 0 = no limit)
   --redirect-hosts L hosts, with their subdomains, that a redirectUrl may lead to (default contabo.com)
   --upstream-concurrency N  requests to Contabo in flight at once, process-wide (default 8)
+  --rate-limit N     --http: tool calls per caller per minute (default 0: no limit); over it, 429 and Retry-After
   --state-url URL    redis://HOST:PORT/DB (Redis or Valkey): state shared by replicas (used confirmations,
                      e-mail and invitation limits); this process's memory when not given
   --audit-log FILE   also append the audit lines to FILE (created with mode 0600)
@@ -66,6 +67,8 @@ export type Command =
       redirectHosts: string[];
       /** --state-url: Redis or Valkey shared by the replicas. */
       stateUrl?: string;
+      /** CONTABO_MCP_STATE_KEY: seals the rotated client secret (and the token) in the shared store. */
+      stateKey?: string;
       /** Present with --http. */
       http?: HttpConfig;
     }
@@ -75,6 +78,8 @@ export type Command =
 export interface HttpConfig {
   host: string;
   port: number;
+  /** --rate-limit: tool calls per caller per minute; 0 = no limit. */
+  rateLimitPerMinute: number;
   token?: string;
   allowedHosts?: string[];
   allowedOrigins?: string[];
@@ -143,6 +148,9 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   ) {
     throw new UsageError("--oauth-issuer, --public-url and --oauth-audience go with --http");
   }
+  if (!values.http && values["rate-limit"] !== undefined) {
+    throw new UsageError("--rate-limit goes with --http (a stdio server has one caller)");
+  }
   const confirmMode = readConfirmMode(values.confirm ?? envValue(env, "CONTABO_MCP_CONFIRM") ?? "auto");
   return {
     kind: "serve",
@@ -156,6 +164,7 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     },
     redirectHosts: readRedirectHosts(values["redirect-hosts"]),
     stateUrl: readStateUrl(values["state-url"] ?? envValue(env, "CONTABO_MCP_STATE_URL")),
+    stateKey: envValue(env, "CONTABO_MCP_STATE_KEY"),
     safety: {
       confirmMode,
       confirmKey: envValue(env, "CONTABO_MCP_CONFIRM_KEY"),
@@ -180,6 +189,7 @@ function httpConfig(values: ReturnType<typeof parse>["values"], env: NodeJS.Proc
   return {
     host: values.host ?? "127.0.0.1",
     port: readInteger("--port", values.port ?? "3000", 0, 65_535),
+    rateLimitPerMinute: readInteger("--rate-limit", values["rate-limit"] ?? "0", 0, 1_000_000),
     token,
     allowedHosts: list(values["allowed-hosts"]),
     allowedOrigins: list(values["allowed-origins"]),
@@ -230,6 +240,7 @@ function parse(argv: readonly string[]) {
       "redirect-hosts": { type: "string" },
       "upstream-concurrency": { type: "string" },
       "state-url": { type: "string" },
+      "rate-limit": { type: "string" },
       "audit-log": { type: "string" },
       http: { type: "boolean" },
       "allowed-hosts": { type: "string" },

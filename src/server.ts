@@ -12,6 +12,7 @@ import { type Logger, silentLogger } from "./log.js";
 import { McpLogLevel } from "./mcp-logging.js";
 import { registerPrompts } from "./prompts/index.js";
 import { registerResources } from "./resources/index.js";
+import { callerIdentity } from "./safety/caller-identity.js";
 import type { CallOrigin } from "./safety/confirmation.js";
 import { guardedCall } from "./safety/guarded-call.js";
 import { createSafety, type Safety, type SafetyConfig } from "./safety/index.js";
@@ -221,9 +222,7 @@ function callOrigin(
   ctx: ServerContext,
   anonymousCaller: string,
 ): CallOrigin {
-  const auth = ctx.http?.authInfo;
-  const subject = auth?.extra?.subject;
-  const caller = auth ? `http:${typeof subject === "string" ? subject : auth.clientId}` : anonymousCaller;
+  const caller = callerIdentity(ctx.http?.authInfo, anonymousCaller);
   let human: CallOrigin["human"];
   if (era === "modern") {
     // The SDK hides the envelope's keys from its types; the capabilities are read as the untrusted value they are.

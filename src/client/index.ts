@@ -1,6 +1,7 @@
 import type { Agent } from "undici";
 import { v4 as uuidv4 } from "uuid";
 import type { Logger } from "../log.js";
+import type { ServerEvents } from "../metrics/events.js";
 import { SecretRedactor } from "../safety/secrets.js";
 import { CONTABO_TOKEN_URL } from "../spec/token.js";
 import { parseServiceUrl } from "./base-url.js";
@@ -38,6 +39,8 @@ export interface ContaboClientConfig {
    * logs in once, and a client secret rotated on one replica reaches the others. Password grant only.
    */
   sharedLogin?: SharedLogin;
+  /** Told of every answer of the API, for metrics. */
+  events?: Pick<ServerEvents, "upstreamResponse">;
 }
 
 export interface ContaboClient {
@@ -77,6 +80,7 @@ export function createContaboClient(config: ContaboClientConfig): ContaboClient 
     maxInFlight,
     logger: config.logger,
     redactor,
+    events: config.events,
   });
   return {
     api: createHttpUsersApi(pipeline, tokens),

@@ -8,6 +8,8 @@ import {
   type ProtocolEra,
 } from "@modelcontextprotocol/server";
 import type { Logger } from "../log.js";
+import { callerIdentity } from "../safety/caller-identity.js";
+import type { CallerRateLimit } from "../safety/caller-rate-limit.js";
 import { HttpConfigError, type HttpGuardOptions, HttpGuards } from "./http-guards.js";
 import { KeysUnavailableError } from "./oauth/access-token-verifier.js";
 import { IssuerMetadataError } from "./oauth/issuer-metadata.js";
@@ -30,6 +32,12 @@ export interface HttpServerOptions extends HttpGuardOptions {
   maxBodyBytes?: number;
   /** --oauth-issuer: every /mcp request needs an access token of that issuer for this resource. */
   oauth?: OAuthGateOptions;
+  /** What /healthz reports besides "serving": the shared state store's health (degraded, with why). */
+  health?: () => { ok: true } | { ok: false; reason: string };
+  /** /metrics in Prometheus' text format, to loopback peers and authenticated callers. */
+  metrics?: { render(): Promise<{ contentType: string; body: string }> };
+  /** --rate-limit: tool calls per caller per minute; over it, 429 with Retry-After. */
+  rateLimit?: CallerRateLimit;
 }
 
 export interface RunningHttpServer {
@@ -87,9 +95,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://server").pathname;
     if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
+      // Degraded still serves (reads go on without the store): 200, so load balancers keep routing.
+      const health = options.health?.() ?? { ok: true };
+      const body = health.ok ? { status: "ok" } : { status: "degraded", reason: health.reason };
       res
         .writeHead(200, { "content-type": "application/json" })
-        .end(req.method === "HEAD" ? undefined : '{"status":"ok"}');
+        .end(req.method === "HEAD" ? undefined : JSON.stringify(body));
+      return;
+    }
+    if (path === "/metrics" && options.metrics && req.method === "GET") {
+      if (!isLoopback(req.socket.remoteAddress) && !(await mayReadMetrics(req))) {
+        jsonRpcError(res, 401, -32001, "/metrics is served to loopback and to authenticated callers", {
+          "www-authenticate": "Bearer",
+        });
+        return;
+      }
+      const { contentType, body } = await options.metrics.render();
+      res.writeHead(200, { "content-type": contentType }).end(body);
       return;
     }
     if (oauth && metadataPaths.has(path)) {
@@ -148,12 +170,27 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       await send(res, refusal);
       return;
     }
+    if (options.rateLimit && countsAsCall(message)) {
+      const admission = await options.rateLimit.admit(callerIdentity(caller, "http:anonymous"));
+      if (!admission.ok) {
+        jsonRpcError(res, 429, -32000, admission.message, {
+          "retry-after": String(admission.retryInSeconds),
+        });
+        return;
+      }
+    }
     if (caller) {
       Object.assign(req, { auth: caller });
       // The credential has done its job: handlers (ctx.http.req) never see it, so it cannot travel on.
       delete req.headers.authorization;
     }
     await serveMcp(req, res, message);
+  }
+
+  /** Whether a caller who is not on loopback may read /metrics: with the token, or a valid access token. */
+  async function mayReadMetrics(req: IncomingMessage): Promise<boolean> {
+    if (oauth) return !((await oauth.authenticate(req.headers.authorization)) instanceof Response);
+    return options.token !== undefined && guards.check(req).ok;
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -182,6 +219,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         if (inFlight === 0) done();
       }),
   };
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
+}
+
+/** A tools/call, alone or in a batch: what --rate-limit counts. */
+function countsAsCall(message: unknown): boolean {
+  const messages = Array.isArray(message) ? message : [message];
+  return messages.some(
+    (item) =>
+      typeof item === "object" && item !== null && (item as { method?: unknown }).method === "tools/call",
+  );
 }
 
 /** The OAuth gate, once the issuer's metadata and keys are read; a failure to read them stops the start. */

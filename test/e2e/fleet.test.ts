@@ -5,18 +5,21 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { FLEET_TOKEN, sandboxEnv, startHaproxy, startReplica } from "../helpers/fleet.js";
-import { overNetwork, rawToolCall } from "../helpers/modern-wire.js";
+import { modernEnvelope, overNetwork, rawToolCall } from "../helpers/modern-wire.js";
 import { startRedis } from "../helpers/redis.js";
 import { useSandbox } from "../helpers/sandbox.js";
+import { eventually } from "../helpers/until.js";
+
+const MODERN_META = modernEnvelope();
 
 const CALLERS = 4;
 const CALLS_PER_CALLER = 60;
 const AUTH = { authorization: `Bearer ${FLEET_TOKEN}` };
 
-async function fleet() {
+async function fleet(extraArgs: string[] = []) {
   const [sandbox, redis] = await Promise.all([useSandbox(), startRedis()]);
-  const env = sandboxEnv(sandbox);
-  const replicas = await Promise.all([0, 1, 2].map(() => startReplica(env, redis.url)));
+  const env = { ...sandboxEnv(sandbox), CONTABO_MCP_STATE_KEY: "a-state-key-shared-by-the-whole-fleet-000" };
+  const replicas = await Promise.all([0, 1, 2].map(() => startReplica(env, redis.url, extraArgs)));
   const proxy = await startHaproxy(replicas.map((replica) => replica.address));
   return { sandbox, redis, replicas, proxy };
 }
@@ -132,5 +135,88 @@ describe("a fleet of three replicas behind HAProxy, sharing Redis", () => {
     }
     expect(resets.filter((r) => !r.isError)).toHaveLength(1);
     expect(sandbox.state.outbox.filter((mail) => mail.kind === "reset-password")).toHaveLength(1);
+  });
+
+  it("keeps logging in after a rotated secret, holds the rate limit fleet-wide, and reports metrics", async () => {
+    const { sandbox, replicas, proxy } = await fleet(["--rate-limit", "12"]);
+    const client = await caller(proxy.url);
+    const rotated = await client.callTool({ name: "generate_client_secret", arguments: {} });
+    expect(rotated.isError, JSON.stringify(rotated.content)).toBeFalsy();
+    // Every token issued so far ends: each replica must log in again, with the secret one of them rotated.
+    sandbox.revokeTokens();
+    for (const replica of replicas) {
+      const read = await rawToolCall(
+        { url: replica.url, fetch: overNetwork, headers: AUTH },
+        "retrieve_role_list",
+        {},
+      );
+      expect(read.result?.isError, `${replica.url}: ${JSON.stringify(read.result?.content)}`).toBeFalsy();
+    }
+    // 2 rounds of the rotation and 3 reads so far: 5 of the 12 calls a minute this caller may make,
+    // counted by all three replicas together.
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const response = await fetch(proxy.url, {
+        method: "POST",
+        headers: {
+          ...AUTH,
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          "mcp-protocol-version": "2026-07-28",
+          "mcp-method": "tools/call",
+          "mcp-name": "retrieve_role_list",
+        },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: i,
+          method: "tools/call",
+          params: { name: "retrieve_role_list", arguments: {}, _meta: MODERN_META },
+        }),
+      });
+      statuses.push(response.status);
+      if (response.status === 429) expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+      await response.text();
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 429, 429, 429]);
+
+    const metrics = await (await fetch(replicas[0]?.url.replace("/mcp", "/metrics") ?? "")).text();
+    expect(metrics).toMatch(/contabo_mcp_tool_calls_total\{tool="retrieve_role_list",outcome="ok"\} \d+/);
+    expect(metrics).toContain("contabo_mcp_state_store_up 1");
+    expect(metrics).toMatch(/contabo_mcp_upstream_responses_total\{method="GET",status="200"\} \d+/);
+  });
+
+  it("without Redis, refuses gated calls and serves reads, says degraded; when Redis is back, all recovers", async () => {
+    const { sandbox, redis, replicas, proxy } = await fleet();
+    const client = await caller(proxy.url);
+    const user = [...sandbox.state.users.values()].find((u) => !u.owner);
+    await redis.stop();
+    await eventually(async () => {
+      const states = await Promise.all(
+        replicas.map(async (r) => (await fetch(r.url.replace("/mcp", "/healthz"))).json()),
+      );
+      return states.every((state) => (state as { status: string }).status === "degraded");
+    });
+    const health = (await (await fetch(`${proxy.base}/healthz`)).json()) as {
+      status: string;
+      reason: string;
+    };
+    expect(health.status).toBe("degraded");
+    expect(health.reason).not.toBe("");
+    const refused = await client.callTool({ name: "delete_user", arguments: { userId: user?.userId } });
+    expect(refused.isError).toBe(true);
+    expect(JSON.stringify(refused.content)).toContain("the shared state store (--state-url) is unreachable");
+    const read = await client.callTool({ name: "retrieve_user", arguments: { userId: user?.userId } });
+    expect(read.isError).toBeFalsy();
+    expect(sandbox.state.users.has(user?.userId ?? "")).toBe(true);
+
+    await redis.restart();
+    await eventually(async () => {
+      const states = await Promise.all(
+        replicas.map(async (r) => (await fetch(r.url.replace("/mcp", "/healthz"))).json()),
+      );
+      return states.every((state) => (state as { status: string }).status === "ok");
+    }, 15_000);
+    const deleted = await client.callTool({ name: "delete_user", arguments: { userId: user?.userId } });
+    expect(deleted.structuredContent).toMatchObject({ ok: true });
   });
 });

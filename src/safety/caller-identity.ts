@@ -1,0 +1,12 @@
+import type { AuthInfo } from "@modelcontextprotocol/server";
+
+/**
+ * Who calls, as confirmations, audit lines and the per-caller rate limit name them: "http:" and the
+ * bearer's subject (the OAuth `sub`, or "static-token" for MCP_HTTP_TOKEN), else `anonymous`
+ * ("stdio" for the local client, "http:anonymous" over HTTP without a token).
+ */
+export function callerIdentity(auth: AuthInfo | undefined, anonymous: string): string {
+  if (!auth) return anonymous;
+  const subject = auth.extra?.subject;
+  return `http:${typeof subject === "string" ? subject : auth.clientId}`;
+}
