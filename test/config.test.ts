@@ -128,16 +128,22 @@ describe("command line and environment", () => {
         "mcp.example.com",
         "--allowed-origins",
         "https://app.example.com",
+        "--rate-limit",
+        "120",
       ],
       { MCP_HTTP_TOKEN: "t0ken" },
     );
     expect(command.kind === "serve" && command.http).toEqual({
       host: "0.0.0.0",
       port: 8443,
+      rateLimitPerMinute: 120,
       token: "t0ken",
       allowedHosts: ["mcp.example.com"],
       allowedOrigins: ["https://app.example.com"],
+      oauth: undefined,
     });
+    expect(() => readCommand(["--rate-limit", "5"], {})).toThrow("--rate-limit goes with --http");
+    expect(readCommand(["--http"], {})).toMatchObject({ http: { rateLimitPerMinute: 0 } });
     expect(readCommand([], {})).toMatchObject({ kind: "serve", http: undefined });
   });
 

@@ -2,11 +2,12 @@ import type { AuthInfo } from "@modelcontextprotocol/server";
 
 /**
  * Who calls, as confirmations, audit lines and the per-caller rate limit name them: "http:" and the
- * bearer's subject (the OAuth `sub`, or "static-token" for MCP_HTTP_TOKEN), else `anonymous`
- * ("stdio" for the local client, "http:anonymous" over HTTP without a token).
+ * bearer's subject (the OAuth `sub`, or "static-token" for MCP_HTTP_TOKEN), with the OAuth client
+ * after a "/" when it is another (a person's token used by an agent), else `anonymous` ("stdio" for
+ * the local client, "http:anonymous" over HTTP without a token).
  */
 export function callerIdentity(auth: AuthInfo | undefined, anonymous: string): string {
   if (!auth) return anonymous;
-  const subject = auth.extra?.subject;
-  return `http:${typeof subject === "string" ? subject : auth.clientId}`;
+  const subject = typeof auth.extra?.subject === "string" ? auth.extra.subject : auth.clientId;
+  return subject === auth.clientId ? `http:${subject}` : `http:${subject}/${auth.clientId}`;
 }
