@@ -7,7 +7,9 @@ import {
 } from "@modelcontextprotocol/client";
 import { type AuthInfo, McpServer, type ProtocolEra } from "@modelcontextprotocol/server";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { CallerRateLimit } from "../../../src/safety/caller-rate-limit.js";
 import { createSafety } from "../../../src/safety/index.js";
+import { MemorySafetyStore } from "../../../src/safety/safety-store.js";
 import { ADMIN_SCOPE, READ_SCOPE, SCOPES, WRITE_SCOPE } from "../../../src/safety/scope-policy.js";
 import { createMcpServer } from "../../../src/server.js";
 import { TOOLS } from "../../../src/tools/registry.js";
@@ -22,7 +24,11 @@ import { until } from "../../helpers/until.js";
 import { freePort, newSigningKey, startAuthorizationServer } from "./authorization-server.js";
 
 /** Our server with OAuth on the sandbox, its authorization server, and the audit lines it wrote. */
-async function setUp(tuning: Partial<OAuthGateOptions> = {}, server?: (era: ProtocolEra) => McpServer) {
+async function setUp(
+  tuning: Partial<OAuthGateOptions> = {},
+  server?: (era: ProtocolEra) => McpServer,
+  rateLimit?: CallerRateLimit,
+) {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}/mcp`;
   const issuer = await startAuthorizationServer(publicUrl);
@@ -43,6 +49,7 @@ async function setUp(tuning: Partial<OAuthGateOptions> = {}, server?: (era: Prot
     logger,
     newServer: server ?? ((era) => createMcpServer({ api, logger, safety, era })),
     oauth: { ...settings, ...tuning },
+    rateLimit,
   });
   onTestFinished(() => http.close(100));
   const metadataUrl = `http://127.0.0.1:${port}/.well-known/oauth-protected-resource/mcp`;
@@ -274,6 +281,24 @@ describe("--http with --oauth-issuer: an OAuth 2.1 resource server", () => {
     });
     expect(JSON.stringify(seen)).not.toContain(token.split(".")[2]);
     expect(authorizationHeader).toBeNull();
+  });
+
+  it("limits each caller's tool calls (--rate-limit), one caller's calls never counting for another", async () => {
+    const limit = new CallerRateLimit(new MemorySafetyStore(), 3, () => {});
+    const { issuer, http } = await setUp({}, undefined, limit);
+    const [agent, reader] = await Promise.all([
+      issuer.token(issuer.agent, READ_SCOPE),
+      issuer.token(issuer.reader, READ_SCOPE),
+    ]);
+    const statuses = async (token: string) => {
+      const seen: number[] = [];
+      for (let i = 0; i < 4; i++) seen.push((await callTool(http.url, token, "retrieve_role_list")).status);
+      return seen;
+    };
+    expect(await statuses(agent)).toEqual([200, 200, 200, 429]);
+    expect(await statuses(reader)).toEqual([200, 200, 200, 429]);
+    // Listing is not a call: it goes on.
+    expect((await send(http.url, agent, "tools/list", {})).status).toBe(200);
   });
 
   it("serves a v2 SDK Client that gets its token through ClientCredentialsProvider", async () => {
