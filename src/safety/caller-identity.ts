@@ -9,5 +9,7 @@ import type { AuthInfo } from "@modelcontextprotocol/server";
 export function callerIdentity(auth: AuthInfo | undefined, anonymous: string): string {
   if (!auth) return anonymous;
   const subject = typeof auth.extra?.subject === "string" ? auth.extra.subject : auth.clientId;
-  return subject === auth.clientId ? `http:${subject}` : `http:${subject}/${auth.clientId}`;
+  // Each part escaped, so that no subject or client id can contain the separator and pose as a pair.
+  const [who, via] = [encodeURIComponent(subject), encodeURIComponent(auth.clientId)];
+  return subject === auth.clientId ? `http:${who}` : `http:${who}/${via}`;
 }

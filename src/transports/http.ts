@@ -104,8 +104,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     if (path === "/metrics" && options.metrics && req.method === "GET") {
-      if (!isLoopback(req.socket.remoteAddress) && !(await mayReadMetrics(req))) {
-        jsonRpcError(res, 401, -32001, "/metrics is served to loopback and to authenticated callers", {
+      if (!(await mayReadMetrics(req))) {
+        jsonRpcError(res, 401, -32001, "/metrics needs the same credentials as /mcp", {
           "www-authenticate": "Bearer",
         });
         return;
@@ -170,7 +170,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       await send(res, refusal);
       return;
     }
-    if (options.rateLimit && countsAsCall(message)) {
+    // Each tool call counts, batched ones too: a batch of a thousand calls is a thousand calls.
+    for (let call = 0; options.rateLimit && call < toolCallsIn(message); call++) {
       const admission = await options.rateLimit.admit(callerIdentity(caller, "http:anonymous"));
       if (!admission.ok) {
         jsonRpcError(res, 429, -32000, admission.message, {
@@ -187,10 +188,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     await serveMcp(req, res, message);
   }
 
-  /** Whether a caller who is not on loopback may read /metrics: with the token, or a valid access token. */
+  /**
+   * Who may read /metrics: whoever may call /mcp (the Host/Origin allowlists, and the token or a
+   * valid access token). A server without either serves only loopback. The peer's address alone
+   * proves nothing: behind a proxy on the same host, every request comes from loopback.
+   */
   async function mayReadMetrics(req: IncomingMessage): Promise<boolean> {
-    if (oauth) return !((await oauth.authenticate(req.headers.authorization)) instanceof Response);
-    return options.token !== undefined && guards.check(req).ok;
+    if (!guards.check(req).ok) return false;
+    return !oauth || !((await oauth.authenticate(req.headers.authorization)) instanceof Response);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -221,17 +226,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 }
 
-function isLoopback(address: string | undefined): boolean {
-  return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
-}
-
-/** A tools/call, alone or in a batch: what --rate-limit counts. */
-function countsAsCall(message: unknown): boolean {
+/** How many tools/call a message holds, alone or in a batch: what --rate-limit counts. */
+function toolCallsIn(message: unknown): number {
   const messages = Array.isArray(message) ? message : [message];
-  return messages.some(
+  return messages.filter(
     (item) =>
       typeof item === "object" && item !== null && (item as { method?: unknown }).method === "tools/call",
-  );
+  ).length;
 }
 
 /** The OAuth gate, once the issuer's metadata and keys are read; a failure to read them stops the start. */

@@ -179,7 +179,9 @@ describe("a fleet of three replicas behind HAProxy, sharing Redis", () => {
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 429, 429, 429]);
 
-    const metrics = await (await fetch(replicas[0]?.url.replace("/mcp", "/metrics") ?? "")).text();
+    // /metrics needs the same credentials as /mcp, even from loopback (HAProxy's requests come from there).
+    expect((await fetch(`${proxy.base}/metrics`)).status).toBe(401);
+    const metrics = await (await fetch(`${proxy.base}/metrics`, { headers: AUTH })).text();
     expect(metrics).toMatch(/contabo_mcp_tool_calls_total\{tool="retrieve_role_list",outcome="ok"\} \d+/);
     expect(metrics).toContain("contabo_mcp_state_store_up 1");
     expect(metrics).toMatch(/contabo_mcp_upstream_responses_total\{method="GET",status="200"\} \d+/);

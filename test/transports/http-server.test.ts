@@ -10,12 +10,15 @@ import { request } from "undici";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createContaboClient } from "../../src/client/index.js";
 import type { UsersApi } from "../../src/client/users-api.js";
+import { createPrometheusMetrics } from "../../src/metrics/prometheus.js";
+import { CallerRateLimit } from "../../src/safety/caller-rate-limit.js";
 import { createSafety } from "../../src/safety/index.js";
+import { MemorySafetyStore } from "../../src/safety/safety-store.js";
 import { createMcpServer } from "../../src/server.js";
 import { TOOLS } from "../../src/tools/registry.js";
 import { type HttpServerOptions, startHttpServer } from "../../src/transports/http.js";
 import { testLogger } from "../helpers/logs.js";
-import { clientFor, tokenRequests, useSandbox } from "../helpers/sandbox.js";
+import { apiRequests, clientFor, tokenRequests, useSandbox } from "../helpers/sandbox.js";
 
 async function serve(api: UsersApi, options: Partial<HttpServerOptions> = {}) {
   const safety = createSafety({ confirmMode: "token" }, TOOLS);
@@ -352,5 +355,35 @@ describe("Streamable HTTP transport", () => {
     expect(result.structuredContent).toMatchObject({ client: { clientId: "c" } });
     await closing;
     await expect(request(http.url.replace("/mcp", "/healthz"))).rejects.toThrow();
+  });
+
+  it("counts every tool call of a batch against --rate-limit: a batch cannot slip past it", async () => {
+    const sandbox = await useSandbox();
+    const rateLimit = new CallerRateLimit(new MemorySafetyStore(), 3, () => {});
+    const http = await serve(clientFor(sandbox).api, { rateLimit });
+    const call = (id: number) => ({
+      jsonrpc: "2.0",
+      id,
+      method: "tools/call",
+      params: { name: "retrieve_role_list", arguments: {} },
+    });
+    // A 2025-03-26 client may batch; four calls are four against a limit of three.
+    const batch = await post(http.url, JSON.stringify([1, 2, 3, 4].map(call)), {
+      "mcp-protocol-version": "2025-03-26",
+    });
+    expect(batch.status).toBe(429);
+    expect(Number(batch.headers["retry-after"])).toBeGreaterThan(0);
+    expect(apiRequests(sandbox)).toEqual([]);
+  });
+
+  it("serves /metrics only to callers that may call /mcp", async () => {
+    const metrics = createPrometheusMetrics();
+    const token = "0123456789abcdef0123456789abcdef-metrics";
+    const http = await serve(clientFor(await useSandbox()).api, { metrics, token });
+    const at = http.url.replace("/mcp", "/metrics");
+    expect((await request(at)).statusCode).toBe(401);
+    const allowed = await request(at, { headers: { authorization: `Bearer ${token}` } });
+    expect(allowed.statusCode).toBe(200);
+    expect(await allowed.body.text()).toContain("# TYPE contabo_mcp_tool_calls_total counter");
   });
 });
