@@ -1,5 +1,5 @@
 import type { ServerEvents } from "../metrics/events.js";
-import { type SafetyStore, StoreUnavailableError } from "./safety-store.js";
+import { MemorySafetyStore, type SafetyStore, type Slot, StoreUnavailableError } from "./safety-store.js";
 
 const MINUTE_MS = 60_000;
 
@@ -7,11 +7,12 @@ export type CallAdmission = { ok: true } | { ok: false; retryInSeconds: number; 
 
 /**
  * --rate-limit N: at most N tool calls per caller per minute, counted in the safety store (fleet-wide
- * with --state-url). While the store is unreachable, calls are let through: reads go on, and what
- * needs the store is refused by the safety layer itself.
+ * with --state-url). While the store is unreachable, each replica counts in its own memory: the
+ * limit is N per replica then, not none, and reads go on.
  */
 export class CallerRateLimit {
   private warned = false;
+  private readonly fallback = new MemorySafetyStore();
 
   constructor(
     private readonly store: SafetyStore,
@@ -21,21 +22,23 @@ export class CallerRateLimit {
   ) {}
 
   async admit(caller: string): Promise<CallAdmission> {
+    const key = `calls:${caller}`;
+    let slot: Slot;
     try {
-      const slot = await this.store.takeSlot(`calls:${caller}`, this.perMinute, MINUTE_MS);
+      slot = await this.store.takeSlot(key, this.perMinute, MINUTE_MS);
       this.warned = false;
-      if (slot.ok) return { ok: true };
-      this.events.rateLimited?.({ caller });
-      return {
-        ok: false,
-        retryInSeconds: slot.retryInSeconds,
-        message: `Too many tool calls: at most ${this.perMinute} per minute for each caller (--rate-limit). Try again in ${slot.retryInSeconds} s.`,
-      };
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       if (!this.warned) this.onUnavailable(error.message);
       this.warned = true;
-      return { ok: true };
+      slot = await this.fallback.takeSlot(key, this.perMinute, MINUTE_MS);
     }
+    if (slot.ok) return { ok: true };
+    this.events.rateLimited?.({ caller });
+    return {
+      ok: false,
+      retryInSeconds: slot.retryInSeconds,
+      message: `Too many tool calls: at most ${this.perMinute} per minute for each caller (--rate-limit). Try again in ${slot.retryInSeconds} s.`,
+    };
   }
 }
