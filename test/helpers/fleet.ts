@@ -23,12 +23,16 @@ export function sandboxEnv(sandbox: Sandbox): Record<string, string> {
   };
 }
 
-/** One `--http` replica on a port of its own, sharing the fleet's token, key and state store. */
+/**
+ * One `--http` replica on a port of its own, sharing the fleet's key and state store, and its
+ * static token unless `extraArgs` give OAuth settings instead.
+ */
 export async function startReplica(env: Record<string, string>, stateUrl: string, extraArgs: string[] = []) {
   const port = await freePort();
+  const oauth = extraArgs.includes("--oauth-issuer");
   const server = runCli(["--http", "--port", String(port), "--state-url", stateUrl, ...extraArgs], {
     ...env,
-    MCP_HTTP_TOKEN: FLEET_TOKEN,
+    ...(oauth ? {} : { MCP_HTTP_TOKEN: FLEET_TOKEN }),
     CONTABO_MCP_CONFIRM_KEY: FLEET_KEY,
   });
   await server.until(/serving MCP over Streamable HTTP/);
@@ -36,8 +40,8 @@ export async function startReplica(env: Record<string, string>, stateUrl: string
 }
 
 /** HAProxy with deploy/haproxy.cfg in front of three replicas; resolves once it serves /healthz. */
-export async function startHaproxy(replicas: readonly string[]) {
-  const port = await freePort();
+export async function startHaproxy(replicas: readonly string[], port?: number) {
+  port ??= await freePort();
   const child = spawn("haproxy", ["-db", "-f", HAPROXY_CONFIG], {
     env: {
       PATH: process.env.PATH ?? "",
