@@ -129,7 +129,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (url.pathname === TOKEN_PATH && req.method === "POST") {
       const form = new URLSearchParams(raw);
       entry.body = { grant_type: form.get("grant_type") };
-      return withFaults("POST token", async () => answerTokenRequest(form, state, tokens, lifetimes));
+      return withFaults("POST token", async () =>
+        answerTokenRequest(form, state, tokens, lifetimes, header(req, "authorization")),
+      );
     }
     const caller = authenticate(req, tokens, state);
     entry.authorized = true;

@@ -5,7 +5,10 @@ export interface TokenClaims {
   sub: string;
   tenantId: string;
   customerId: string;
+  /** The login session (Keycloak's `sid`, and `session_state` in the token response); a refresh keeps it. */
+  sid: string;
   typ: "Bearer" | "Refresh";
+  /** NumericDates (RFC 7519 §2): whole seconds since the epoch, as Keycloak issues them. */
   iat: number;
   exp: number;
   jti: string;
@@ -24,8 +27,11 @@ export class SandboxTokens {
 
   constructor(private readonly now: () => number) {}
 
-  issue(claims: Pick<TokenClaims, "sub" | "tenantId" | "customerId" | "typ">, ttlSeconds: number): string {
-    const iat = this.now() / 1000;
+  issue(
+    claims: Pick<TokenClaims, "sub" | "sid" | "tenantId" | "customerId" | "typ">,
+    ttlSeconds: number,
+  ): string {
+    const iat = Math.floor(this.now() / 1000);
     const payload: TokenClaims = {
       ...claims,
       iat,
@@ -50,6 +56,7 @@ export class SandboxTokens {
     } catch {
       return undefined;
     }
+    // RFC 7519 §4.1.4: not accepted on or after `exp`.
     const now = this.now() / 1000;
     if (claims.typ !== typ || claims.exp <= now || claims.gen !== this.generation) return undefined;
     return claims;

@@ -154,7 +154,7 @@ describe("the shared login of replicas (Redis, sandbox, real HTTP)", () => {
     const error = await stranger.api.retrieveUserClient().catch((e: unknown) => e);
     // It fell back to its own login, with the secret it has, which Contabo refuses.
     expect(error).toBeInstanceOf(ContaboAuthError);
-    expect((error as Error).message).toContain("Contabo refused the API client: invalid_client");
+    expect((error as Error).message).toContain("Contabo refused the API client: unauthorized_client");
     expect(
       stranger.said("sealed under another CONTABO_MCP_STATE_KEY: every replica needs the same key"),
     ).toBe(1);
