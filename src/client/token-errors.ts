@@ -13,9 +13,15 @@ export function tokenEndpointError(status: number, body: unknown, grantType: str
         grantType === "refresh_token"
           ? `The refresh token was refused${description}.`
           : `Contabo refused the API user or password: invalid_grant${description}.`,
-        "Check CONTABO_API_USER (the e-mail of the Contabo login) and CONTABO_API_PASSWORD (the API password set in the Customer Control Panel, API section).",
+        // Keycloak names a disabled account (400 "Account disabled") before it checks the password.
+        parsed.success && parsed.data.error_description === "Account disabled"
+          ? "The Contabo user of CONTABO_API_USER is disabled: enable it again (Customer Control Panel, user management) or use another API user."
+          : "Check CONTABO_API_USER (the e-mail of the Contabo login) and CONTABO_API_PASSWORD (the API password set in the Customer Control Panel, API section).",
         error,
       );
+    // Current Keycloak answers a wrong or missing client secret with 401 `unauthorized_client`, and an
+    // unknown or disabled client with 401 `invalid_client` (older versions: 400 for both, and
+    // `invalid_client` for a missing client_id). Either way the client's id or secret is at fault.
     case "invalid_client":
     case "unauthorized_client":
       return new ContaboAuthError(
