@@ -12,7 +12,7 @@ import { readPages } from "../client/read-pages.js";
 import type { UsersApi } from "../client/users-api.js";
 import { SecretRedactor } from "../safety/secrets.js";
 import { onlyItem, userId as userIdField } from "../tools/fields.js";
-import { userResult, withoutTenant } from "../tools/outputs.js";
+import { fullName, userResult, withoutTenant } from "../tools/outputs.js";
 import { allRoles } from "../tools/role-names.js";
 import { redactedHandler } from "./redaction.js";
 
@@ -88,7 +88,7 @@ export function registerResources(
           resources: read.items.map((u) => ({
             uri: `contabo://users/${u.userId}`,
             name: u.email,
-            title: `${u.firstName} ${u.lastName}`.trim() || u.email,
+            title: fullName(u) || u.email,
             mimeType: JSON_TYPE,
           })),
         };

@@ -6,6 +6,7 @@ import { TOKEN_PATH } from "../spec/token.js";
 import { deliverFault, faultStatus } from "./fault-delivery.js";
 import { type Fault, FaultInjector } from "./faults.js";
 import { SandboxHttpError } from "./http-error.js";
+import { addOddRecords } from "./odd-records.js";
 import { NO_QUERY, parseQuery } from "./query.js";
 import { authenticate, checkRequestId, header, parseJsonBody, readBody } from "./request-checks.js";
 import type { LoggedRequest } from "./request-log.js";
@@ -34,6 +35,11 @@ export interface SandboxOptions {
   accessTokenTtlSeconds?: number;
   refreshTokenTtlSeconds?: number;
   now?: () => number;
+  /**
+   * Answer records the spec does not describe (names null or missing, an unknown locale, permission
+   * action and audit action, a user without userId): see odd-records.ts.
+   */
+  oddRecords?: boolean;
 }
 
 export interface Sandbox {
@@ -77,6 +83,7 @@ interface Answer {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const now = options.now ?? Date.now;
   const state = seedState(options.seed ?? DEFAULT_SEED, options.userCount);
+  if (options.oddRecords) addOddRecords(state);
   const tokens = new SandboxTokens(now);
   const lifetimes: TokenLifetimes = {
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 300,

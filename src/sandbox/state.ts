@@ -51,6 +51,8 @@ export class SandboxState {
   /** Every secret the sandbox handed out (passwords, client secrets, S3 keys, tokens), for leak scans in tests. */
   readonly issuedSecrets = new Set<string>();
   private nextCredentialId = 1001;
+  /** Fields left out of a user's answers, by userId: records the spec does not describe (odd-records.ts). */
+  readonly omittedInAnswers = new Map<string, ReadonlyArray<keyof User>>();
 
   constructor(
     readonly tenant: Tenant,
@@ -92,6 +94,13 @@ export class SandboxState {
       }),
       owner: user.owner,
     };
+  }
+
+  /** A user as the API answers: the record, less the fields `omittedInAnswers` leaves out for them. */
+  answerUser(user: StoredUser): Partial<User> {
+    const answer: Partial<User> = this.toUser(user);
+    for (const field of this.omittedInAnswers.get(user.userId) ?? []) delete answer[field];
+    return answer;
   }
 
   toRole(role: StoredRole): Role {

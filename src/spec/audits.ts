@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { wholeNumber } from "./common.js";
-import { listEnvelope, pagingQuerySchema } from "./envelopes.js";
+import { pagingQuerySchema } from "./envelopes.js";
+import { openEnum, type RecordKind, tolerantListEnvelope, unknownValue } from "./tolerant-records.js";
 
 export const AUDIT_ACTIONS = ["CREATED", "UPDATED", "DELETED"] as const;
 
 /** `UserAuditResponse`: one change to a user, who made it and with which request. */
 export const userAuditSchema = z.object({
   id: wholeNumber,
-  action: z.enum(AUDIT_ACTIONS),
+  action: openEnum(AUDIT_ACTIONS),
   timestamp: z.string(),
   tenantId: z.string(),
   customerId: z.string(),
@@ -20,7 +21,14 @@ export const userAuditSchema = z.object({
 });
 export type UserAudit = z.infer<typeof userAuditSchema>;
 
-export const listUserAuditResponseSchema = listEnvelope(userAuditSchema);
+export const userAuditRecords: RecordKind<UserAudit> = {
+  noun: "audit",
+  idField: "id",
+  schema: userAuditSchema,
+  oddities: (audit) => unknownValue("action", AUDIT_ACTIONS, audit.action),
+};
+
+export const listUserAuditResponseSchema = tolerantListEnvelope(userAuditRecords);
 
 /** Query of GET /v1/users/audits; dates are `format: date` (YYYY-MM-DD). */
 export const userAuditQuerySchema = pagingQuerySchema.extend({

@@ -1,12 +1,20 @@
 import { z } from "zod";
-import { localeSchema, wholeNumber } from "./common.js";
-import { dataEnvelope, linksOnlyEnvelope, listEnvelope, pagingQuerySchema } from "./envelopes.js";
+import { LOCALES, localeSchema, wholeNumber } from "./common.js";
+import { dataEnvelope, linksOnlyEnvelope, pagingQuerySchema } from "./envelopes.js";
+import {
+  nullableName,
+  openEnum,
+  type RecordKind,
+  tolerantDataEnvelope,
+  tolerantListEnvelope,
+  unknownValue,
+} from "./tolerant-records.js";
 
 export const PERMISSION_ACTIONS = ["CREATE", "READ", "UPDATE", "DELETE"] as const;
 
 export const permissionSchema = z.object({
   apiName: z.string(),
-  actions: z.array(z.enum(PERMISSION_ACTIONS)),
+  actions: z.array(openEnum(PERMISSION_ACTIONS)),
   resources: z.array(z.object({ tagId: wholeNumber, tagName: z.string() })).optional(),
 });
 
@@ -22,18 +30,22 @@ export const roleSchema = z.object({
 });
 export type Role = z.infer<typeof roleSchema>;
 
-/** `UserResponse`: all twelve fields required; `roles` are full role objects. */
+/**
+ * `UserResponse`: all twelve fields required by the spec; `roles` are full role objects. Read
+ * tolerantly: a locale outside the enum comes through, and names may be null or missing (the spec
+ * lets a user be created without them).
+ */
 export const userSchema = z.object({
   tenantId: z.string(),
   customerId: z.string(),
-  userId: z.string(),
-  firstName: z.string(),
-  lastName: z.string(),
+  userId: z.string().min(1),
+  firstName: nullableName,
+  lastName: nullableName,
   email: z.string(),
   emailVerified: z.boolean(),
   enabled: z.boolean(),
   totp: z.boolean(),
-  locale: localeSchema,
+  locale: openEnum(LOCALES),
   roles: z.array(roleSchema),
   owner: z.boolean(),
 });
@@ -57,14 +69,39 @@ export type CreateUserRequest = z.infer<typeof createUserRequestSchema>;
 export const updateUserRequestSchema = createUserRequestSchema.partial();
 export type UpdateUserRequest = z.infer<typeof updateUserRequestSchema>;
 
-export const listUserResponseSchema = listEnvelope(userSchema);
-export const findUserResponseSchema = dataEnvelope(userSchema);
+/** What is unusual about a role as read: permission actions outside the spec's enum. */
+function roleOddities(role: Role): string[] {
+  const actions = (role.permissions ?? []).flatMap((permission) => permission.actions);
+  return [...new Set(actions)].flatMap((action) =>
+    unknownValue("permission action", PERMISSION_ACTIONS, action),
+  );
+}
+
+export const userRecords: RecordKind<User> = {
+  noun: "user",
+  idField: "userId",
+  schema: userSchema,
+  oddities: (user) => [
+    ...unknownValue("locale", LOCALES, user.locale),
+    ...user.roles.flatMap((role) => roleOddities(role).map((oddity) => `role ${role.roleId}: ${oddity}`)),
+  ],
+};
+
+export const roleRecords: RecordKind<Role> = {
+  noun: "role",
+  idField: "roleId",
+  schema: roleSchema,
+  oddities: roleOddities,
+};
+
+export const listUserResponseSchema = tolerantListEnvelope(userRecords);
+export const findUserResponseSchema = tolerantDataEnvelope(userRecords);
 export const createUserResponseSchema = dataEnvelope(
   z.object({ tenantId: z.string(), customerId: z.string(), userId: z.string() }),
 );
 export const updateUserResponseSchema = linksOnlyEnvelope;
-export const listRoleResponseSchema = listEnvelope(roleSchema);
-export const findRoleResponseSchema = dataEnvelope(roleSchema);
+export const listRoleResponseSchema = tolerantListEnvelope(roleRecords);
+export const findRoleResponseSchema = tolerantDataEnvelope(roleRecords);
 
 /** Query of GET /v1/users: `email` is a substring match. */
 export const userListQuerySchema = pagingQuerySchema.extend({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ContaboError } from "../client/errors.js";
 import { defineTool, READ } from "./define-tool.js";
+import { fullName } from "./outputs.js";
 import { liveUser } from "./previews.js";
 
 export const authStatus = defineTool({
@@ -37,7 +38,7 @@ export const authStatus = defineTool({
       const userId = await api.callerUserId({ signal });
       if (userId === undefined) return { ...base, loggedIn: true };
       const user = await liveUser(api, userId, signal);
-      const name = `${user.firstName} ${user.lastName}`.trim();
+      const name = fullName(user);
       return { ...base, loggedIn: true, caller: { userId, email: user.email, name, owner: user.owner } };
     } catch (error) {
       if (!(error instanceof ContaboError)) throw error;

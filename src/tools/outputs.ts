@@ -28,10 +28,22 @@ export const roleOutput = z.looseObject({
   type: z.string(),
 });
 
-export const userOutput = userSchema.omit(TENANT).extend({ roles: z.array(roleOutput) });
+/** A user as the tools return it: names are null when the API gives none; any locale comes through. */
+export const userOutput = userSchema.omit(TENANT).extend({
+  userId: z.string(),
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  locale: z.string(),
+  roles: z.array(roleOutput),
+});
 export const credentialOutput = credentialSchema.omit(TENANT);
 export const apiClientOutput = apiClientSchema.omit(TENANT);
 export const clientSecretOutput = clientSecretSchema.omit(TENANT);
+
+/** "First Last", or only the one there is, or "" when the API gives no names. */
+export function fullName(user: Pick<User, "firstName" | "lastName">): string {
+  return [user.firstName, user.lastName].filter((part) => part !== null && part !== "").join(" ");
+}
 
 export function userResult(user: User): z.input<typeof userOutput> {
   return { ...withoutTenant(user), roles: user.roles.map(withoutTenant) };
@@ -64,8 +76,8 @@ export function compactUser(user: User): z.input<typeof listedUser> {
 export const listedUser = z.looseObject({
   userId: z.string(),
   email: z.string(),
-  firstName: z.string(),
-  lastName: z.string(),
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
   enabled: z.boolean(),
   totp: z.boolean(),
   emailVerified: z.boolean(),

@@ -6,6 +6,7 @@ import { quoteUntrusted } from "../safety/untrusted-text.js";
 import type { User } from "../spec/users.js";
 import type { ToolContext } from "./define-tool.js";
 import { onlyItem } from "./fields.js";
+import { fullName } from "./outputs.js";
 
 /**
  * Live data for confirmation previews: what a human needs to recognise the target. Sentences quote
@@ -18,7 +19,7 @@ export async function liveUser(api: UsersApi, userId: string, signal: AbortSigna
 
 /** The user as a sentence names them: quoted e-mail and name. */
 export function userLabel(user: User): string {
-  const name = `${user.firstName} ${user.lastName}`.trim();
+  const name = fullName(user);
   return name ? `${quoteUntrusted(user.email)} (${quoteUntrusted(name)})` : quoteUntrusted(user.email);
 }
 
@@ -26,7 +27,7 @@ export function userDetails(user: User): Preview["target"] {
   return {
     userId: user.userId,
     email: user.email,
-    name: `${user.firstName} ${user.lastName}`.trim(),
+    name: fullName(user),
     enabled: user.enabled,
     owner: user.owner,
     roles: user.roles.map((role) => `${role.name} (id ${role.roleId})`),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineTool, READ } from "./define-tool.js";
 import { onlyItem, orderBy, page, size } from "./fields.js";
 import { paginationOutput, roleOutput, withoutTenant } from "./outputs.js";
+import { warningsOutput, withWarnings } from "./warnings.js";
 
 export const retrieveRoleList = defineTool({
   name: "retrieve_role_list",
@@ -15,7 +16,12 @@ export const retrieveRoleList = defineTool({
     tagName: z.string().min(1).max(255).optional(),
     type: z.enum(["default", "custom"]).optional(),
   }),
-  output: z.object({ roles: z.array(roleOutput), pagination: paginationOutput, requestId: z.string() }),
+  output: z.object({
+    roles: z.array(roleOutput),
+    pagination: paginationOutput,
+    requestId: z.string(),
+    warnings: warningsOutput,
+  }),
   annotations: { title: "List roles", ...READ },
   run: async (query, { api, signal }) => {
     const result = await api.retrieveRoleList(query, { signal });
@@ -23,6 +29,7 @@ export const retrieveRoleList = defineTool({
       roles: result.body.data.map(withoutTenant),
       pagination: result.body._pagination,
       requestId: result.requestId,
+      ...withWarnings(result.body.warnings),
     };
   },
 });
@@ -33,10 +40,14 @@ export const retrieveRole = defineTool({
   input: z.strictObject({
     roleId: z.int().min(1).max(Number.MAX_SAFE_INTEGER).describe("From retrieve_role_list."),
   }),
-  output: z.object({ role: roleOutput, requestId: z.string() }),
+  output: z.object({ role: roleOutput, requestId: z.string(), warnings: warningsOutput }),
   annotations: { title: "Get role", ...READ },
   run: async ({ roleId }, { api, signal }) => {
     const result = await api.retrieveRole(roleId, { signal });
-    return { role: withoutTenant(onlyItem(result, "role")), requestId: result.requestId };
+    return {
+      role: withoutTenant(onlyItem(result, "role")),
+      requestId: result.requestId,
+      ...withWarnings(result.body.warnings),
+    };
   },
 });

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { AUDIT_ACTIONS } from "../spec/audits.js";
 import { defineTool, READ } from "./define-tool.js";
 import { orderBy, page, size, userId } from "./fields.js";
 import { paginationOutput, withoutTenant } from "./outputs.js";
+import { warningsOutput, withWarnings } from "./warnings.js";
 
 const date = z.iso.date({ error: "dates look like 2026-11-29" });
 
@@ -23,7 +23,7 @@ export const retrieveUserAudits = defineTool({
     audits: z.array(
       z.looseObject({
         id: z.number(),
-        action: z.enum(AUDIT_ACTIONS),
+        action: z.string(),
         timestamp: z.string(),
         userId: z.string(),
         changedBy: z.string(),
@@ -33,6 +33,7 @@ export const retrieveUserAudits = defineTool({
     ),
     pagination: paginationOutput,
     requestId: z.string(),
+    warnings: warningsOutput,
   }),
   annotations: { title: "User change history", ...READ },
   run: async (query, { api, signal }) => {
@@ -41,6 +42,7 @@ export const retrieveUserAudits = defineTool({
       audits: result.body.data.map(withoutTenant),
       pagination: result.body._pagination,
       requestId: result.requestId,
+      ...withWarnings(result.body.warnings),
     };
   },
 });

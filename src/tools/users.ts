@@ -7,6 +7,7 @@ import { done, doneOutput, onlyItem, orderBy, page, size, userFields, userId } f
 import { compactUser, listedUser, paginationOutput, userOutput, userResult } from "./outputs.js";
 import { latestChangeOf, liveUser, userDetails, userLabel } from "./previews.js";
 import { describeRoles, roleIdsFor } from "./role-names.js";
+import { warningsOutput, withWarnings } from "./warnings.js";
 
 export const retrieveUserList = defineTool({
   name: "retrieve_user_list",
@@ -42,6 +43,7 @@ export const retrieveUserList = defineTool({
     pagination: paginationOutput,
     truncated: z.boolean().optional(),
     requestId: z.string(),
+    warnings: warningsOutput,
   }),
   annotations: { title: "List users", ...READ },
   run: async ({ all, limit = 1_000, detail, ...query }, { api, signal, progress }) => {
@@ -52,11 +54,18 @@ export const retrieveUserList = defineTool({
         users: result.body.data.map(row),
         pagination: result.body._pagination,
         requestId: result.requestId,
+        ...withWarnings(result.body.warnings),
       };
     }
     // Whole lists always come in pages of 100: a small size must not multiply the upstream requests.
     const pageQuery = { ...query, size: 100 };
-    const read = await readPages((page) => api.retrieveUserList({ ...pageQuery, page }, { signal }), {
+    const warnings: string[] = [];
+    const readPage = async (page: number) => {
+      const result = await api.retrieveUserList({ ...pageQuery, page }, { signal });
+      warnings.push(...result.body.warnings);
+      return result;
+    };
+    const read = await readPages(readPage, {
       from: query.page,
       max: limit,
       beforePage: (read, total) => progress(read, total, `${read} users read`),
@@ -68,6 +77,7 @@ export const retrieveUserList = defineTool({
       // Stopped at the limit while more users remain: say so rather than pretend the list is complete.
       truncated: read.truncated,
       requestId: read.last.requestId,
+      ...withWarnings(warnings),
     };
   },
 });
@@ -76,11 +86,15 @@ export const retrieveUser = defineTool({
   name: "retrieve_user",
   description: "Get one user, with their roles and permissions.",
   input: z.strictObject({ userId }),
-  output: z.object({ user: userOutput, requestId: z.string() }),
+  output: z.object({ user: userOutput, requestId: z.string(), warnings: warningsOutput }),
   annotations: { title: "Get user", ...READ },
   run: async ({ userId }, { api, signal }) => {
     const result = await api.retrieveUser(userId, { signal });
-    return { user: userResult(onlyItem(result, "user")), requestId: result.requestId };
+    return {
+      user: userResult(onlyItem(result, "user")),
+      requestId: result.requestId,
+      ...withWarnings(result.body.warnings),
+    };
   },
 });
 

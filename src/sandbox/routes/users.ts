@@ -8,8 +8,8 @@ import { requireRoles, requireUniqueEmail, requireUser } from "./lookups.js";
 
 const USER_SORT_FIELDS: Record<string, (user: StoredUser) => string | boolean> = {
   userId: (u) => u.userId,
-  firstName: (u) => u.firstName,
-  lastName: (u) => u.lastName,
+  firstName: (u) => u.firstName ?? "",
+  lastName: (u) => u.lastName ?? "",
   name: (u) => `${u.firstName} ${u.lastName}`,
   email: (u) => u.email,
   emailVerified: (u) => u.emailVerified,
@@ -60,7 +60,7 @@ export const userRoutes: Route[] = [
           (query.owner === undefined || u.owner === query.owner),
       );
       const page = paginate(users, query, USER_SORT_FIELDS, "/v1/users", rawQuery);
-      return { status: 200, body: { ...page, data: page.data.map((u) => state.toUser(u)) } };
+      return { status: 200, body: { ...page, data: page.data.map((u) => state.answerUser(u)) } };
     },
   }),
   route({
@@ -109,7 +109,7 @@ export const userRoutes: Route[] = [
     pattern: "/v1/users/:userId",
     handle: ({ params, state }) => {
       const user = requireUser(state, params.userId);
-      return { status: 200, body: { data: [state.toUser(user)], _links: userLinks(user) } };
+      return { status: 200, body: { data: [state.answerUser(user)], _links: userLinks(user) } };
     },
   }),
   route({
