@@ -7,6 +7,8 @@ export interface TokenClaims {
   customerId: string;
   /** The login session (Keycloak's `sid`, and `session_state` in the token response); a refresh keeps it. */
   sid: string;
+  /** The granted scopes, as in the token response: a refresh keeps them. */
+  scope: string;
   typ: "Bearer" | "Refresh";
   /** NumericDates (RFC 7519 §2): whole seconds since the epoch, as Keycloak issues them. */
   iat: number;
@@ -28,7 +30,7 @@ export class SandboxTokens {
   constructor(private readonly now: () => number) {}
 
   issue(
-    claims: Pick<TokenClaims, "sub" | "sid" | "tenantId" | "customerId" | "typ">,
+    claims: Pick<TokenClaims, "sub" | "sid" | "scope" | "tenantId" | "customerId" | "typ">,
     ttlSeconds: number,
   ): string {
     const iat = Math.floor(this.now() / 1000);

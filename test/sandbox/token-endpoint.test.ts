@@ -267,6 +267,7 @@ describe("sandbox token endpoint: answers as current Keycloak does", () => {
     const refresh = claimsOf(body.refresh_token);
     expect(access).toMatchObject({ iat: 1_700_000_000, exp: 1_700_000_300, typ: "Bearer" });
     expect(refresh).toMatchObject({ iat: 1_700_000_000, exp: 1_700_001_800, typ: "Refresh" });
+    expect(body.scope).toBe("profile email");
     expect(access.sid).toBe(body.session_state);
     expect(refresh.sid).toBe(body.session_state);
   });
@@ -285,6 +286,23 @@ describe("sandbox token endpoint: answers as current Keycloak does", () => {
     });
     expect(refreshed.status).toBe(200);
     expect((refreshed.json as { session_state: string }).session_state).toBe(first.session_state);
+  });
+
+  it('adds "openid" to the scope only when the login asked for it, and keeps it at a refresh', async () => {
+    const sandbox = await useSandbox();
+    const form = passwordGrantForm(sandbox);
+    const login = (await tokenGrant(sandbox, { ...form, scope: "openid" })).json as {
+      refresh_token: string;
+      scope: string;
+    };
+    expect(login.scope).toBe("openid profile email");
+    const refreshed = await tokenGrant(sandbox, {
+      grant_type: "refresh_token",
+      client_id: form.client_id ?? "",
+      client_secret: form.client_secret ?? "",
+      refresh_token: login.refresh_token,
+    });
+    expect((refreshed.json as { scope: string }).scope).toBe("openid profile email");
   });
 
   it("sends no-store on errors too", async () => {

@@ -61,6 +61,7 @@ export function answerTokenRequest(
 
   let userId: string;
   let sessionId: string;
+  let scope: string;
   if (grantType === "password") {
     const username = form.get("username");
     if (username === null) return oauthError(401, "invalid_request", "Missing parameter: username");
@@ -75,6 +76,9 @@ export function answerTokenRequest(
     }
     userId = user.userId;
     sessionId = randomUUID();
+    // The default client scopes that go into the token scope; "openid" only when asked for
+    // (DefaultClientSessionContext.getScopeString). Our client and cntb ask for none.
+    scope = /(^| )openid( |$)/.test(form.get("scope") ?? "") ? "openid profile email" : "profile email";
   } else {
     const refreshToken = form.get("refresh_token");
     if (refreshToken === null) return oauthError(400, "invalid_request", "No refresh token");
@@ -84,9 +88,10 @@ export function answerTokenRequest(
     if (!user.enabled) return oauthError(400, "invalid_grant", "User disabled");
     userId = user.userId;
     sessionId = claims.sid;
+    scope = claims.scope;
   }
 
-  const subject = { sub: userId, sid: sessionId, ...state.tenant };
+  const subject = { sub: userId, sid: sessionId, scope, ...state.tenant };
   return {
     status: 200,
     headers: { ...NO_STORE },
@@ -102,7 +107,7 @@ export function answerTokenRequest(
       token_type: "Bearer",
       "not-before-policy": 0,
       session_state: sessionId,
-      scope: "openid profile email",
+      scope,
     },
   };
 }
