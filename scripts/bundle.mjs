@@ -18,6 +18,12 @@ await build({
   target: "node20",
   chunkNames: "chunks/[name]-[hash]",
   minify: true,
+  // Error and class names survive minification: logs say "ContaboNetworkError", not "h".
+  keepNames: true,
+  // Linked source maps ship next to each file; the CLI turns them on when it prints a stack.
+  sourcemap: "linked",
+  // Names and lines are what a stack needs; the sources themselves stay out of the package.
+  sourcesContent: false,
   legalComments: "linked",
   // The tools/list result, made now rather than at every start (see src/tools/tool-listing.ts).
   define: { __TOOL_LISTING_JSON__: JSON.stringify(JSON.stringify(toolListing(TOOLS))) },

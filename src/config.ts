@@ -59,6 +59,8 @@ export type Command =
   | {
       kind: "serve";
       sandbox: boolean;
+      /** With --sandbox: the CONTABO_* settings of the real API that are set, and ignored. */
+      ignoredVariables: string[];
       seed?: number;
       sandboxUsers?: number;
       logLevel: LogLevel;
@@ -95,7 +97,7 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   try {
     parsed = parse(argv);
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(parseArgsMessage(error));
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: "help" };
@@ -152,9 +154,11 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     throw new UsageError("--rate-limit goes with --http (a stdio server has one caller)");
   }
   const confirmMode = readConfirmMode(values.confirm ?? envValue(env, "CONTABO_MCP_CONFIRM") ?? "auto");
+  const sandbox = values.sandbox ?? readBoolean("CONTABO_MCP_SANDBOX", env);
   return {
     kind: "serve",
-    sandbox: values.sandbox ?? readBoolean("CONTABO_MCP_SANDBOX", env),
+    sandbox,
+    ignoredVariables: sandbox ? REAL_API_VARIABLES.filter((name) => envValue(env, name) !== undefined) : [],
     seed,
     sandboxUsers,
     logLevel,
@@ -253,6 +257,27 @@ function parse(argv: readonly string[]) {
       name: { type: "string" },
     },
   });
+}
+
+/** The variables that point the server at the real API, and that --sandbox ignores. */
+export const REAL_API_VARIABLES: readonly string[] = [
+  ...Object.values(CREDENTIAL_VARIABLES),
+  "CONTABO_ACCESS_TOKEN",
+  "CONTABO_API_URL",
+  "CONTABO_AUTH_URL",
+];
+
+/** parseArgs' errors, short: the option and what is wrong with it. */
+function parseArgsMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const option = /'(-[^' ]*)/.exec(error.message)?.[1];
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) return `unknown option ${option}`;
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option)
+    return /argument missing|ambiguous/.test(error.message)
+      ? `${option} needs a value`
+      : `${option} takes no value`;
+  return error.message;
 }
 
 /** The CONTABO_* variables. Empty values count as unset. */

@@ -46,3 +46,18 @@ export const silentLogger: Logger = createLogger("error", () => {});
 export function isLogLevel(value: string): value is LogLevel {
   return Object.hasOwn(ORDER, value);
 }
+
+/**
+ * Whether the command line or the environment asks for debug logs, read before the command line is
+ * parsed (the entry decides from it whether stacks are mapped to the sources). A wrong command line
+ * counts as not asking.
+ */
+export function debugRequested(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  let level = env.CONTABO_MCP_LOG_LEVEL?.trim();
+  for (const [index, arg] of argv.entries()) {
+    if (arg === "--") break;
+    if (arg === "--log-level") level = argv[index + 1];
+    else if (arg.startsWith("--log-level=")) level = arg.slice("--log-level=".length);
+  }
+  return level === "debug";
+}

@@ -102,7 +102,7 @@ describe("command line and environment", () => {
     [["--invite-limit", "many"], /--invite-limit must be a whole number/],
     [["--upstream-concurrency", "0"], /--upstream-concurrency must be a whole number from 1/],
     [["--redirect-hosts", "10.0.0.1"], /--redirect-hosts/],
-    [["--nope"], /Unknown option/],
+    [["--nope"], /unknown option --nope/],
     [["--log-level", "loud"], /log level must be/],
     [["sandbox", "--port", "70000"], /--port must be a whole number/],
     [["--port", "3000"], /go with --http/],

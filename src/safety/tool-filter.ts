@@ -39,6 +39,14 @@ export function selectTools(
       disabled.set(tool.name, "not in --tools");
     else enabled.add(tool.name);
   }
+  if (enabled.size === 0) {
+    // Only --read-only with --tools can get here: --tools alone always matches a tool.
+    throw new Error(
+      `--read-only with --tools ${allow?.join(",")} leaves no tool to offer (${[...disabled.keys()]
+        .filter((name) => patterns?.some(({ regex }) => regex.test(name)))
+        .join(", ")} can change data): drop --read-only, or name read-only tools such as retrieve_*`,
+    );
+  }
   return { enabled, disabled };
 }
 

@@ -1,0 +1,370 @@
+import { readFileSync } from "node:fs";
+import type { ProtocolEra } from "@modelcontextprotocol/server";
+import { withCntbFallback } from "./client/cntb-config.js";
+import { ContaboError } from "./client/errors.js";
+import { type ContaboClientConfig, createContaboClient } from "./client/index.js";
+import { type Command, readCommand, USAGE, UsageError } from "./config.js";
+import { createLogger, debugRequested, type Logger } from "./log.js";
+import { createSafety } from "./safety/index.js";
+import { MemorySafetyStore } from "./safety/safety-store.js";
+import { SecretRedactor } from "./safety/secrets.js";
+import { createMcpServer } from "./server.js";
+import { TOOLS } from "./tools/registry.js";
+import { VERSION } from "./version.js";
+
+type Cleanup = () => Promise<void>;
+
+/**
+ * A failure at start that the person can fix: printed as one line, without a stack, exit code 1.
+ * (A wrong command line is a UsageError: exit code 2.)
+ */
+export class StartupError extends Error {}
+
+/** Runs the command line of this process; `entry` is the path of the cli.js that was started. */
+export async function main(entry: string): Promise<void> {
+  try {
+    await run(entry);
+  } catch (error) {
+    const { text, code } = describeFailure(error, debugRequested(process.argv.slice(2), process.env));
+    process.stderr.write(text);
+    process.exit(code);
+  }
+}
+
+async function run(entry: string): Promise<void> {
+  const command = readCommand(process.argv.slice(2), process.env);
+  switch (command.kind) {
+    case "help":
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    case "version":
+      process.stdout.write(`${VERSION}\n`);
+      return;
+    case "sandbox":
+      return runSandbox(command);
+    case "serve":
+      return runServer(command);
+    case "init-claude-desktop":
+      return runInit(command, entry);
+  }
+}
+
+async function runInit(
+  command: Extract<Command, { kind: "init-claude-desktop" }>,
+  entry: string,
+): Promise<void> {
+  const { claudeDesktopConfigPath, installIntoClaudeDesktop } = await import("./init/claude-desktop.js");
+  const configPath = command.configPath ?? claudeDesktopConfigPath();
+  let result: ReturnType<typeof installIntoClaudeDesktop>;
+  try {
+    result = installIntoClaudeDesktop({
+      configPath,
+      name: command.name,
+      sandbox: command.sandbox,
+      local: command.local ? { node: process.execPath, cli: entry } : undefined,
+      env: process.env,
+    });
+  } catch (error) {
+    // Its errors name the file and what is wrong with it: one line, with the line and column of a JSON error.
+    throw new StartupError(
+      withJsonLineAndColumn(error instanceof Error ? error.message : String(error), configPath),
+    );
+  }
+  process.stderr.write(
+    [
+      `${result.action === "added" ? "Added" : "Updated"} "${command.name}" in ${result.path}.`,
+      result.backup ? `The previous file is kept as ${result.backup}.` : "",
+      command.sandbox
+        ? "It serves the built-in sandbox: no account needed."
+        : result.variables.length > 0
+          ? `Copied from this shell: ${result.variables.join(", ")}.`
+          : "No CONTABO_* variables were set in this shell: add your credentials under env in that file (see the README).",
+      "Restart Claude Desktop to load it.",
+      "",
+    ]
+      .filter((line, index, lines) => line !== "" || index === lines.length - 1)
+      .join("\n"),
+  );
+}
+
+async function runServer(command: Extract<Command, { kind: "serve" }>): Promise<void> {
+  const cleanups: Cleanup[] = [];
+  try {
+    await serve(command, cleanups);
+  } catch (error) {
+    // What already started (the sandbox, the state store) is closed before the process says why it stops.
+    for (const cleanup of cleanups) await cleanup().catch(() => {});
+    throw error;
+  }
+}
+
+async function serve(command: Extract<Command, { kind: "serve" }>, cleanups: Cleanup[]): Promise<void> {
+  const redactor = new SecretRedactor();
+  const logger = createLogger(command.logLevel, undefined, redactor);
+  let clientConfig: ContaboClientConfig = { logger, redactor };
+  if (!command.sandbox) {
+    const { config, source } = withCntbFallback(command.client);
+    clientConfig = { ...config, logger, redactor };
+    logger.info("Contabo settings read", { source });
+  } else {
+    // Loaded only when asked for: a plain start does not pay for the simulator.
+    if (command.ignoredVariables.length > 0) {
+      logger.warn(
+        "--sandbox: the Contabo settings in the environment are ignored; the sandbox has its own URL and login",
+        { ignored: command.ignoredVariables.join(",") },
+      );
+    }
+    const { startSandbox } = await import("./sandbox/index.js");
+    const sandbox = await startSandbox({ seed: command.seed, userCount: command.sandboxUsers });
+    cleanups.push(() => sandbox.close());
+    clientConfig = {
+      apiUrl: sandbox.apiUrl,
+      authUrl: sandbox.tokenUrl,
+      credentials: sandbox.login(),
+      maxInFlight: command.client.maxInFlight,
+      logger,
+      redactor,
+    };
+    logger.info("sandbox mode: serving the embedded Contabo Users API simulator", { apiUrl: sandbox.apiUrl });
+  }
+  // Fleet-wide state (--state-url): made before the client, which shares the upstream login through it.
+  const shared =
+    command.stateUrl === undefined
+      ? undefined
+      : await sharedState(command.stateUrl, command.stateKey, logger, cleanups);
+  // Metrics only over HTTP (/metrics): a stdio server loads no metrics library.
+  const metrics = command.http
+    ? (await import("./metrics/prometheus.js")).createPrometheusMetrics(
+        shared ? () => shared.connection.health().ok : undefined,
+      )
+    : undefined;
+  const client = createContaboClient({
+    ...clientConfig,
+    sharedLogin: shared?.sharedLogin,
+    events: metrics?.events,
+  });
+  cleanups.unshift(() => client.close());
+  if (client.tokens.mode === "missing-credentials") {
+    logger.warn(
+      "no Contabo credentials: tools are listed, and every call explains what to set (or start with --sandbox)",
+    );
+  }
+  const store = shared?.store ?? new MemorySafetyStore();
+  const safety = usageErrorOnThrow(() =>
+    createSafety(
+      {
+        ...command.safety,
+        store,
+        events: metrics?.events,
+        redactor,
+        auditSink: (line) => process.stderr.write(line),
+      },
+      TOOLS,
+    ),
+  );
+  cleanups.push(async () => safety.audit.close());
+  const status = {
+    apiUrl: client.apiUrl.origin,
+    auth: client.tokens.mode,
+    traceId: client.traceId,
+    confirm: safety.gate.mode,
+    tools: [...safety.selection.enabled].join(","),
+  };
+  if (safety.gate.mode === "token") {
+    logger.warn(
+      "--confirm token: the model itself can complete confirmations (it gets the token it must send back); choose it only for automation you trust, not to protect against a misled model",
+    );
+  } else if (safety.gate.mode === "off") {
+    logger.warn("--confirm off: destructive calls, role grants and secret reveals run without asking anyone");
+  }
+  const about = { apiUrl: client.apiUrl.origin, sandbox: command.sandbox, authMode: client.tokens.mode };
+  const anonymousCaller = command.http ? "http:anonymous" : "stdio";
+  const { redirectHosts } = command;
+  const newServer = (era: ProtocolEra) =>
+    createMcpServer({ api: client.api, logger, safety, about, era, anonymousCaller, redirectHosts });
+  const onerror = (error: Error) => logger.warn("MCP protocol error", { error: error.message });
+
+  if (command.http) {
+    // Loaded only with --http: a stdio start does not pay for it.
+    const { startHttpServer, HttpConfigError } = await import("./transports/http.js");
+    const config = command.http;
+    const { CallerRateLimit } = await import("./safety/caller-rate-limit.js");
+    const rateLimit =
+      config.rateLimitPerMinute > 0
+        ? new CallerRateLimit(
+            store,
+            config.rateLimitPerMinute,
+            (reason) => logger.warn("rate limit not applied", { reason }),
+            metrics?.events,
+          )
+        : undefined;
+    const health = shared ? () => shared.connection.health() : undefined;
+    const http = await startHttpServer({ ...config, newServer, logger, health, metrics, rateLimit }).catch(
+      (error: unknown) => {
+        throw error instanceof HttpConfigError ? new UsageError(error.message) : error;
+      },
+    );
+    cleanups.unshift(() => http.close(HTTP_GRACE_MS));
+    onShutdownSignal(logger, cleanups, HTTP_GRACE_MS + 2_000);
+    logger.info("serving MCP over Streamable HTTP", {
+      url: http.url,
+      clientAuth: config.oauth ? "oauth" : config.token ? "bearer" : "none",
+      ...status,
+    });
+    return;
+  }
+
+  onShutdownSignal(logger, cleanups);
+  const { serveStdio } = await import("./transports/stdio.js");
+  logger.info("serving MCP over stdio", status);
+  if (process.stdin.isTTY) process.stderr.write(`${TTY_HINT}\n`);
+  await serveStdio(({ era }) => newServer(era), onerror);
+  await shutdown(logger, cleanups, "client disconnected");
+}
+
+async function runSandbox(command: Extract<Command, { kind: "sandbox" }>): Promise<void> {
+  const logger = createLogger(command.logLevel);
+  const { startSandbox } = await import("./sandbox/index.js");
+  const sandbox = await startSandbox({
+    port: command.port,
+    host: command.host,
+    seed: command.seed,
+    userCount: command.sandboxUsers,
+  });
+  const login = sandbox.login();
+  process.stderr.write(
+    [
+      `Contabo Users API sandbox listening on ${sandbox.apiUrl}`,
+      "Point a client at it with:",
+      `  CONTABO_API_URL=${sandbox.apiUrl}`,
+      `  CONTABO_AUTH_URL=${sandbox.tokenUrl}`,
+      `  CONTABO_CLIENT_ID=${login.clientId}`,
+      `  CONTABO_CLIENT_SECRET=${login.clientSecret}`,
+      `  CONTABO_API_USER=${login.username}`,
+      `  CONTABO_API_PASSWORD=${login.password}`,
+      "",
+    ].join("\n"),
+  );
+  onShutdownSignal(logger, [() => sandbox.close()]);
+}
+
+/**
+ * --state-url: one connection to Redis or Valkey, loaded only when asked for, for the safety
+ * layer's state (used confirmations, limits) and the upstream login shared by the fleet.
+ */
+async function sharedState(url: string, stateKey: string | undefined, logger: Logger, cleanups: Cleanup[]) {
+  const [{ RedisConnection, redactedUrl }, { RedisSafetyStore }, { RedisSharedLogin }] = await Promise.all([
+    import("./state/redis-connection.js"),
+    import("./state/redis-safety-store.js"),
+    import("./state/redis-shared-login.js"),
+  ]);
+  const connection = new RedisConnection(url, logger);
+  connection.start();
+  cleanups.push(() => connection.close());
+  logger.info("shared state store", { store: redactedUrl(url) });
+  if (stateKey === undefined) {
+    logger.warn(
+      "CONTABO_MCP_STATE_KEY is not set: replicas share the Contabo access token but not a rotated client secret; after generate_client_secret, restart the other replicas with the new CONTABO_CLIENT_SECRET",
+    );
+  }
+  return {
+    connection,
+    store: new RedisSafetyStore(connection),
+    sharedLogin: usageErrorOnThrow(() => new RedisSharedLogin(connection, { stateKey })),
+  };
+}
+
+function usageErrorOnThrow<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** In-flight HTTP requests get this long to finish after SIGTERM. */
+const HTTP_GRACE_MS = 10_000;
+
+function onShutdownSignal(logger: Logger, cleanups: Cleanup[], hardLimitMs?: number): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void shutdown(logger, cleanups, signal, hardLimitMs));
+  }
+}
+
+let shuttingDown = false;
+async function shutdown(
+  logger: Logger,
+  cleanups: Cleanup[],
+  reason: string,
+  hardLimitMs = 3_000,
+): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  logger.info("shutting down", { reason });
+  // Whatever hangs, the process leaves in the end.
+  setTimeout(() => process.exit(0), hardLimitMs).unref();
+  for (const cleanup of cleanups) {
+    await cleanup().catch((error: unknown) => logger.warn("cleanup failed", { error: String(error) }));
+  }
+  process.exit(0);
+}
+
+/** Printed when a person starts the stdio server in a terminal, where it seems to hang. */
+export const TTY_HINT =
+  "contabo-users-mcp: waiting for an MCP client on stdin (JSON-RPC, not typed commands). To try it, run `npm run demo` in a clone, or add it to a client with `contabo-users-mcp init claude-desktop`. Ctrl+C quits.";
+
+/**
+ * What a failed start prints, and its exit code: one line that says what to do. A stack only for an
+ * unexpected error, and only with --log-level debug.
+ */
+export function describeFailure(error: unknown, debug: boolean): { text: string; code: number } {
+  const line = (text: string) => `contabo-users-mcp: ${text.replace(/\s*\n\s*/g, " ")}\n`;
+  if (error instanceof UsageError) return { text: line(`${error.message} (see --help)`), code: 2 };
+  if (error instanceof StartupError) return { text: line(error.message), code: 1 };
+  if (error instanceof ContaboError) return { text: line(`${error.message} ${error.hint}`), code: 1 };
+  const listen = listenFailure(error);
+  if (listen) return { text: line(listen), code: 1 };
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (debug && error instanceof Error && error.stack)
+    return { text: `contabo-users-mcp: ${error.stack}\n`, code: 1 };
+  return { text: line(`${message} (run with --log-level debug for the stack)`), code: 1 };
+}
+
+/** A server that could not listen (--http, the sandbox command): what to change. */
+function listenFailure(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, syscall, port, address } = error as NodeJS.ErrnoException & {
+    port?: number;
+    address?: string;
+  };
+  if (syscall !== "listen") return undefined;
+  switch (code) {
+    case "EADDRINUSE":
+      return `port ${port} is in use: choose another with --port N (0 picks a free one)`;
+    case "EACCES":
+      return `not allowed to listen on port ${port}: choose a port above 1023 with --port N`;
+    case "EADDRNOTAVAIL":
+      return `${address} is not an address of this machine: choose another with --host H`;
+    default:
+      return `cannot listen on ${address}:${port} (${code}): check --host and --port`;
+  }
+}
+
+/** Adds "line L, column C" to a JSON error that gives only a position in `file`. */
+export function withJsonLineAndColumn(message: string, file: string, read = readTextFile): string {
+  const position = /at position (\d+)/.exec(message)?.[1];
+  if (position === undefined) return message;
+  const text = read(file);
+  if (text === undefined) return message;
+  const before = text.slice(0, Number(position)).split("\n");
+  const column = (before.at(-1)?.length ?? 0) + 1;
+  return message.replace(/at position \d+/, `at line ${before.length}, column ${column}`);
+}
+
+function readTextFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
