@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { ProtocolEra } from "@modelcontextprotocol/server";
-import { withCntbFallback } from "./client/cntb-config.js";
-import { ContaboError } from "./client/errors.js";
+import { type CredentialNaming, nameCredentialSource, withCntbFallback } from "./client/cntb-config.js";
+import { ContaboError, renameInError } from "./client/errors.js";
 import { type ContaboClientConfig, createContaboClient } from "./client/index.js";
+import type { UsersApi } from "./client/users-api.js";
 import { type Command, readCommand, USAGE, UsageError } from "./config.js";
 import { createLogger, debugRequested, type Logger } from "./log.js";
 import { createSafety } from "./safety/index.js";
@@ -102,9 +103,11 @@ async function serve(command: Extract<Command, { kind: "serve" }>, cleanups: Cle
   const redactor = new SecretRedactor();
   const logger = createLogger(command.logLevel, undefined, redactor);
   let clientConfig: ContaboClientConfig = { logger, redactor };
+  let naming: CredentialNaming | undefined;
   if (!command.sandbox) {
-    const { config, source } = withCntbFallback(command.client);
+    const { config, source, naming: fromFile } = withCntbFallback(command.client);
     clientConfig = { ...config, logger, redactor };
+    naming = fromFile;
     logger.info("Contabo settings read", { source });
   } else {
     // Loaded only when asked for: a plain start does not pay for the simulator.
@@ -138,11 +141,9 @@ async function serve(command: Extract<Command, { kind: "serve" }>, cleanups: Cle
         shared ? () => shared.connection.health().ok : undefined,
       )
     : undefined;
-  const client = createContaboClient({
-    ...clientConfig,
-    sharedLogin: shared?.sharedLogin,
-    events: metrics?.events,
-  });
+  const client = nameErrorsOf(naming, () =>
+    createContaboClient({ ...clientConfig, sharedLogin: shared?.sharedLogin, events: metrics?.events }),
+  );
   cleanups.unshift(() => client.close());
   if (client.tokens.mode === "missing-credentials") {
     logger.warn(
@@ -180,8 +181,10 @@ async function serve(command: Extract<Command, { kind: "serve" }>, cleanups: Cle
   const about = { apiUrl: client.apiUrl.origin, sandbox: command.sandbox, authMode: client.tokens.mode };
   const anonymousCaller = command.http ? "http:anonymous" : "stdio";
   const { redirectHosts } = command;
+  // Settings from ~/.cntb.yaml: errors name its keys and the file, not the CONTABO_* variables.
+  const api = naming ? namingErrors(client.api, naming) : client.api;
   const newServer = (era: ProtocolEra) =>
-    createMcpServer({ api: client.api, logger, safety, about, era, anonymousCaller, redirectHosts });
+    createMcpServer({ api, logger, safety, about, era, anonymousCaller, redirectHosts });
   const onerror = (error: Error) => logger.warn("MCP protocol error", { error: error.message });
 
   if (command.http) {
@@ -307,6 +310,38 @@ async function shutdown(
     await cleanup().catch((error: unknown) => logger.warn("cleanup failed", { error: String(error) }));
   }
   process.exit(0);
+}
+
+/** `make()`, its Contabo errors (a refused URL at start) naming the settings as `naming` says. */
+function nameErrorsOf<T>(naming: CredentialNaming | undefined, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    throw naming ? renameInError(error, (text) => nameCredentialSource(text, naming)) : error;
+  }
+}
+
+/** The API with every Contabo error's text naming the settings as `naming` says. */
+export function namingErrors(api: UsersApi, naming: CredentialNaming): UsersApi {
+  const rename = (error: unknown) => renameInError(error, (text) => nameCredentialSource(text, naming));
+  return new Proxy(api, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        try {
+          const result: unknown = value.apply(target, args);
+          return result instanceof Promise
+            ? result.catch((error: unknown) => {
+                throw rename(error);
+              })
+            : result;
+        } catch (error) {
+          throw rename(error);
+        }
+      };
+    },
+  });
 }
 
 /** Printed when a person starts the stdio server in a terminal, where it seems to hang. */

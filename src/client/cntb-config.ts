@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { CREDENTIAL_VARIABLES } from "./credentials.js";
 import type { ContaboClientConfig } from "./index.js";
 
 /** Where Contabo's `cntb` CLI keeps its configuration, in the order it is looked for. */
@@ -58,6 +59,60 @@ export interface CredentialSource {
   config: ContaboClientConfig;
   /** Where the settings came from, for a log line: never the values. */
   source: string;
+  /**
+   * Present when a cntb config file was read: rewrites the CONTABO_* names in an error's text to
+   * the names the person must fix (the file's keys), and says which file.
+   */
+  naming?: CredentialNaming;
+}
+
+/** How errors name the settings, when some of them come from a cntb config file. */
+export interface CredentialNaming {
+  /** The cntb config file that was read. */
+  path: string;
+  /** Each CONTABO_* variable, and what an error calls it instead. */
+  names: ReadonlyMap<string, string>;
+}
+
+/** The variable of each setting the cntb file can give. */
+const VARIABLES: Record<(typeof CNTB_KEYS)[keyof typeof CNTB_KEYS], string> = {
+  ...CREDENTIAL_VARIABLES,
+  authUrl: "CONTABO_AUTH_URL",
+  apiUrl: "CONTABO_API_URL",
+};
+
+/**
+ * The names errors use when `path` was read: a setting the file gave is its key; a credential
+ * set nowhere is the key, or the variable; a setting from the environment keeps its variable.
+ */
+function namingFor(path: string, file: CntbValues, fromEnv: ContaboClientConfig): CredentialNaming {
+  const names = new Map<string, string>();
+  const envValues: Record<string, string | undefined> = {
+    ...fromEnv.credentials,
+    apiUrl: fromEnv.apiUrl,
+    authUrl: fromEnv.authUrl,
+  };
+  for (const [key, field] of Object.entries(CNTB_KEYS)) {
+    if (envValues[field]) continue;
+    if (file[field]) names.set(VARIABLES[field], key);
+    else if (field in CREDENTIAL_VARIABLES) names.set(VARIABLES[field], `${key} (or ${VARIABLES[field]})`);
+  }
+  return { path, names };
+}
+
+/**
+ * An error's text with the settings named as `naming` says, and the file named: what the person
+ * reads is what they can find and fix. "in the server's environment" becomes the file.
+ */
+export function nameCredentialSource(text: string, naming: CredentialNaming): string {
+  let named = text;
+  for (const [variable, name] of naming.names) {
+    named = named.replace(new RegExp(`\\b${variable}\\b`, "g"), name);
+  }
+  if (named === text) return text;
+  return named.includes("in the server's environment")
+    ? named.replaceAll("in the server's environment", `in ${naming.path}`)
+    : `${named.replace(/\s*$/, "")} (The credentials are read from ${naming.path}.)`;
 }
 
 /**
@@ -93,7 +148,7 @@ export function withCntbFallback(
       },
     };
     const fromFile = Object.values(credentials).some(Boolean) ? `environment and ${path}` : path;
-    return { config, source: `cntb config ${fromFile}` };
+    return { config, source: `cntb config ${fromFile}`, naming: namingFor(path, file, fromEnv) };
   }
   return { config: fromEnv, source: "environment" };
 }

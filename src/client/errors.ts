@@ -121,3 +121,21 @@ export function describeNetworkError(error: unknown): string {
   }
   return String(error);
 }
+
+const renamed = new WeakSet<ContaboError>();
+
+/**
+ * Passes a Contabo error's message and hint through `rename` (once, however often the same error is
+ * thrown again), e.g. to name the settings as the file they came from names them.
+ */
+export function renameInError(error: unknown, rename: (text: string) => string): unknown {
+  if (!(error instanceof ContaboError) || renamed.has(error)) return error;
+  renamed.add(error);
+  Object.defineProperty(error, "message", {
+    value: rename(error.message),
+    configurable: true,
+    writable: true,
+  });
+  Object.defineProperty(error, "hint", { value: rename(error.hint), configurable: true, writable: true });
+  return error;
+}

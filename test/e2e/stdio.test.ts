@@ -26,11 +26,12 @@ function personSayingYes(asked: string[]): (client: Client) => void {
 async function connect(
   args: string[],
   person?: (client: Client) => void,
+  env: Record<string, string> = {},
 ): Promise<{ client: Client; stderr: string[] }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, ...args],
-    env: cleanEnv(),
+    env: cleanEnv(env),
     stderr: "pipe",
   });
   const stderr: string[] = [];
@@ -183,6 +184,30 @@ describe("the built CLI over stdio", () => {
     expect(stderr).toContain(`"source":"cntb config ${join(home, ".cntb.yaml")}"`);
     expect(stderr).toContain("no Contabo credentials"); // user and password are still missing
     expect(stderr).not.toContain("s3cret-from-cntb");
+  });
+
+  it("with credentials from ~/.cntb.yaml, errors name that file's keys, not CONTABO_* variables", async () => {
+    const home = mkdtempSync(join(tmpdir(), "cntb-home-"));
+    const file = join(home, ".cntb.yaml");
+    writeFileSync(file, "oauth2-clientid: INT-1\noauth2-client-secret: s3cret-from-cntb\n");
+    const { client } = await connect([], undefined, { HOME: home, CONTABO_API_USER: "me@example.com" });
+    const result = (await client.callTool({ name: "retrieve_user_client", arguments: {} })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join("");
+    // From the file: its keys. Set nowhere: the key, or the variable. From the environment: the variable.
+    expect(text).toContain("missing: oauth2-password (or CONTABO_API_PASSWORD)");
+    expect(text).toContain("oauth2-clientid, oauth2-client-secret, CONTABO_API_USER");
+    expect(text).toContain(file);
+    expect(text).not.toMatch(/CONTABO_CLIENT_ID|CONTABO_CLIENT_SECRET/);
+  });
+
+  it("a refused API URL from ~/.cntb.yaml is named as the file's api key", async () => {
+    const home = mkdtempSync(join(tmpdir(), "cntb-home-"));
+    writeFileSync(join(home, ".cntb.yaml"), "oauth2-clientid: INT-1\napi: http://api.example.com\n");
+    const server = runCli([], { HOME: home });
+    expect(await server.exit()).toBe(1);
+    expect(server.stderr()).toContain("api must use https");
+    expect(server.stderr()).toContain(join(home, ".cntb.yaml"));
   });
 
   it("refuses a non-https API URL at start, with a clear message", async () => {
