@@ -10,8 +10,10 @@ import {
   type CreateUserRequest,
   createUserResponseSchema,
   type EmailActionQuery,
+  findIsPasswordSetResponseSchema,
   findRoleResponseSchema,
   findUserResponseSchema,
+  type IsPasswordSetQuery,
   listRoleResponseSchema,
   listUserResponseSchema,
   type RoleListQuery,
@@ -31,7 +33,7 @@ export interface CallOptions {
 type Result<S extends z.ZodType> = Promise<ApiResponse<z.output<S>>>;
 type NoContent = Promise<ApiResponse<undefined>>;
 
-/** The 12 operations of the Users API, plus roles, user audits and who is logged in. Tools depend on this interface, not on HTTP. */
+/** The 13 operations of the Users API (the 12 and is-password-set), plus roles, user audits and who is logged in. Tools depend on this interface, not on HTTP. */
 export interface UsersApi {
   retrieveUserList(query: UserListQuery, options?: CallOptions): Result<typeof listUserResponseSchema>;
   createUser(body: CreateUserRequest, options?: CallOptions): Result<typeof createUserResponseSchema>;
@@ -44,6 +46,10 @@ export interface UsersApi {
   deleteUser(userId: string, options?: CallOptions): NoContent;
   resetPassword(userId: string, query: EmailActionQuery, options?: CallOptions): NoContent;
   resendEmailVerification(userId: string, query: EmailActionQuery, options?: CallOptions): NoContent;
+  retrieveUserIsPasswordSet(
+    query: IsPasswordSetQuery,
+    options?: CallOptions,
+  ): Result<typeof findIsPasswordSetResponseSchema>;
   retrieveUserClient(options?: CallOptions): Result<typeof findClientResponseSchema>;
   generateClientSecret(options?: CallOptions): Result<typeof generateClientSecretResponseSchema>;
   listObjectStorageCredentials(
@@ -131,6 +137,14 @@ export function createHttpUsersApi(pipeline: RequestPipeline, tokens: TokenProvi
         path: apiPath`/v1/users/${userId}/resend-email-verification`,
         query,
         response: undefined,
+        signal,
+      }),
+    retrieveUserIsPasswordSet: (query, { signal } = {}) =>
+      pipeline.send({
+        method: "GET",
+        path: "/v1/users/is-password-set",
+        query,
+        response: findIsPasswordSetResponseSchema,
         signal,
       }),
     retrieveUserClient: ({ signal } = {}) =>

@@ -19,6 +19,7 @@ export type Scope = (typeof SCOPES)[number];
 export const TOOL_SCOPES: Readonly<Record<string, Scope>> = {
   retrieve_user_list: READ_SCOPE,
   retrieve_user: READ_SCOPE,
+  retrieve_user_is_password_set: READ_SCOPE,
   retrieve_user_client: READ_SCOPE,
   list_object_storage_credentials: READ_SCOPE,
   get_object_storage_credentials: READ_SCOPE,

@@ -12,6 +12,7 @@ import { authenticate, checkRequestId, header, parseJsonBody, readBody } from ".
 import type { LoggedRequest } from "./request-log.js";
 import { type Route, Router } from "./router.js";
 import { apiClientRoutes } from "./routes/api-client.js";
+import { isPasswordSetRoutes } from "./routes/is-password-set.js";
 import { objectStorageCredentialRoutes } from "./routes/object-storage-credentials.js";
 import { roleRoutes } from "./routes/roles.js";
 import { answerTokenRequest, type TokenLifetimes } from "./routes/token-endpoint.js";
@@ -63,6 +64,7 @@ export interface Sandbox {
 
 const ALL_ROUTES: Route[] = [
   ...userRoutes,
+  ...isPasswordSetRoutes,
   ...userEmailRoutes,
   ...apiClientRoutes,
   ...objectStorageCredentialRoutes,

@@ -151,6 +151,7 @@ export function seedState(seed: number = DEFAULT_SEED, userCount: number = SEEDE
     locale: "de-DE",
     roleIds: [],
     owner: true,
+    passwordSet: true,
   };
   state.users.set(owner.userId, owner);
 
@@ -172,6 +173,8 @@ export function seedState(seed: number = DEFAULT_SEED, userCount: number = SEEDE
       locale: random.pick(LOCALES),
       roleIds: [...new Set(roleIds)],
       owner: false,
+      // Every fourth user was invited and has not set a password yet.
+      passwordSet: i % 4 !== 0,
     };
     state.users.set(user.userId, user);
   }

@@ -7,8 +7,11 @@ import type { SeededRandom } from "./random.js";
 
 export type Tenant = Pick<User, "tenantId" | "customerId">;
 
-/** A user as stored: the record of UserResponse, with role ids instead of role objects. */
-export type StoredUser = Omit<User, keyof Tenant | "roles"> & { roleIds: number[] };
+/**
+ * A user as stored: the record of UserResponse, with role ids instead of role objects, and whether
+ * they have set a password (GET /v1/users/is-password-set).
+ */
+export type StoredUser = Omit<User, keyof Tenant | "roles"> & { roleIds: number[]; passwordSet: boolean };
 
 export type StoredRole = Omit<Role, keyof Tenant>;
 

@@ -103,6 +103,18 @@ export const updateUserResponseSchema = linksOnlyEnvelope;
 export const listRoleResponseSchema = tolerantListEnvelope(roleRecords);
 export const findRoleResponseSchema = tolerantDataEnvelope(roleRecords);
 
+/** `UserIsPasswordSetResponse`: whether the user has set a password for their account. */
+export const isPasswordSetSchema = z.object({
+  tenantId: z.string(),
+  customerId: z.string(),
+  isPasswordSet: z.boolean(),
+});
+export const findIsPasswordSetResponseSchema = dataEnvelope(isPasswordSetSchema);
+
+/** Query of GET /v1/users/is-password-set: `userId` is optional (the spec does not say whose then). */
+export const isPasswordSetQuerySchema = z.object({ userId: z.string().optional() });
+export type IsPasswordSetQuery = z.infer<typeof isPasswordSetQuerySchema>;
+
 /** Query of GET /v1/users: `email` is a substring match. */
 export const userListQuerySchema = pagingQuerySchema.extend({
   email: z.string().optional(),

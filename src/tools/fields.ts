@@ -22,16 +22,20 @@ export const credentialId = z
 
 export const page = z.int().min(1).max(1_000_000).optional();
 export const size = z.int().min(1).max(100).optional().describe("Default 10.");
-export const orderBy = (fields: string) =>
+/**
+ * The spec's `orderBy`: entries `field:ASC|DESC` (its example is `name:asc`), with any field name:
+ * which fields sort is the API's to say. Only a malformed entry is refused here.
+ */
+export const orderBy = (example: string) =>
   z
     .array(
-      z.string().regex(/^[A-Za-z]+:(asc|desc|ASC|DESC)$/, {
-        error: "orderBy entries must look like field:asc or field:desc",
+      z.string().regex(/^\w+:(asc|desc|ASC|DESC)$/, {
+        error: "orderBy entries must look like field:asc or field:desc, e.g. name:asc",
       }),
     )
     .max(5)
     .optional()
-    .describe(`Fields: ${fields}.`);
+    .describe(`e.g. ${example}`);
 
 /**
  * The user fields of create_user and update_user: the spec's CreateUserRequest, with a real e-mail

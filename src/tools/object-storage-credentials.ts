@@ -27,7 +27,7 @@ export const listObjectStorageCredentials = defineTool({
     userId,
     page,
     size,
-    orderBy: orderBy("credentialId, displayName, region, objectStorageId"),
+    orderBy: orderBy("displayName:asc"),
     objectStorageId: objectStorageId.optional(),
     regionName: z.string().min(1).max(100).optional().describe('e.g. "European Union"'),
     displayName: z.string().min(1).max(255).optional().describe("Substring of the storage's name."),

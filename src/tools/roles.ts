@@ -10,7 +10,7 @@ export const retrieveRoleList = defineTool({
   input: z.strictObject({
     page,
     size,
-    orderBy: orderBy("roleId, name, type"),
+    orderBy: orderBy("name:asc"),
     name: z.string().min(1).max(255).optional().describe("Substring of the name."),
     apiName: z.string().min(1).max(255).optional().describe('Roles allowed on this API, e.g. "/v1/users".'),
     tagName: z.string().min(1).max(255).optional(),

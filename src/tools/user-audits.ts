@@ -12,7 +12,7 @@ export const retrieveUserAudits = defineTool({
   input: z.strictObject({
     page,
     size,
-    orderBy: orderBy("timestamp, id, action, userId"),
+    orderBy: orderBy("timestamp:desc"),
     userId: userId.optional().describe("Changes to this user."),
     changedBy: userId.optional().describe("Changes made by this user."),
     requestId: z.string().min(1).max(100).optional(),

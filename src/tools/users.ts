@@ -17,7 +17,7 @@ export const retrieveUserList = defineTool({
     .strictObject({
       page,
       size,
-      orderBy: orderBy("email, firstName, lastName, enabled, totp, emailVerified, locale, owner"),
+      orderBy: orderBy("email:asc"),
       email: z.string().min(1).max(255).optional().describe("Substring of the e-mail."),
       enabled: z.boolean().optional(),
       owner: z.boolean().optional(),

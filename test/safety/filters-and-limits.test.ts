@@ -13,6 +13,7 @@ const READ_TOOLS = [
   "retrieve_user",
   "retrieve_user_audits",
   "retrieve_user_client",
+  "retrieve_user_is_password_set",
   "retrieve_user_list",
 ];
 
@@ -42,6 +43,7 @@ describe("read-only mode and --tools", () => {
       "retrieve_user",
       "retrieve_user_audits",
       "retrieve_user_client",
+      "retrieve_user_is_password_set",
       "retrieve_user_list",
     ]);
     expect(await callToolError(client, "create_user", {})).toContain(

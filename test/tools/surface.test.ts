@@ -10,7 +10,7 @@ import { connectClient } from "../helpers/mcp.js";
 const unusedApi = {} as UsersApi;
 
 describe("the public tool surface", () => {
-  it("offers the 12 Users API operations, the role and audit reads, and auth_status", async () => {
+  it("offers the 13 Users API operations, the role and audit reads, and auth_status", async () => {
     const client = await connectClient(unusedApi);
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
@@ -29,6 +29,7 @@ describe("the public tool surface", () => {
         "retrieve_user",
         "retrieve_user_audits",
         "retrieve_user_client",
+        "retrieve_user_is_password_set",
         "retrieve_user_list",
         "update_user",
       ].sort(),
@@ -48,6 +49,7 @@ describe("the public tool surface", () => {
     const reads = [
       "retrieve_user_list",
       "retrieve_user",
+      "retrieve_user_is_password_set",
       "retrieve_user_client",
       "list_object_storage_credentials",
       "get_object_storage_credentials",

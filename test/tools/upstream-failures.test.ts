@@ -10,6 +10,7 @@ const STORAGE = "9a4c7e20-c326-4a8c-900c-687ad83ba170";
 const VALID_ARGS: Record<string, Record<string, unknown>> = {
   retrieve_user_list: {},
   retrieve_user: { userId: USER },
+  retrieve_user_is_password_set: { userId: USER },
   create_user: { email: "someone@example.com", enabled: true, totp: false, locale: "en" },
   update_user: { userId: USER, locale: "de" },
   delete_user: { userId: USER },

@@ -82,6 +82,8 @@ export const userRoutes: Route[] = [
         locale: request.locale,
         roleIds: requireRoles(state, request.roles) ?? [],
         owner: false,
+        // Invited: they set a password from the invitation e-mail.
+        passwordSet: false,
       };
       state.users.set(user.userId, user);
       state.addCredentialsFor(user.userId);
@@ -91,7 +93,7 @@ export const userRoutes: Route[] = [
         to: user.email,
         at: new Date(context.now()).toISOString(),
       });
-      const { userId: _, ...created } = user;
+      const { userId: _, passwordSet: __, ...created } = user;
       state.recordAudit({
         action: "CREATED",
         userId: user.userId,
