@@ -139,10 +139,15 @@ export class SandboxState {
   newS3Keys(): { accessKey: string; secretKey: string } {
     return {
       accessKey: this.random.string(20, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
-      secretKey: this.recordSecret(
-        this.random.string(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
-      ),
+      secretKey: this.newSecretKey(),
     };
+  }
+
+  /** A new S3 secret key: what regenerating a credential issues (its access key stays). */
+  newSecretKey(): string {
+    return this.recordSecret(
+      this.random.string(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
+    );
   }
 
   recordEmail(email: SentEmail): void {

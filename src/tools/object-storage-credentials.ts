@@ -94,7 +94,8 @@ export const getObjectStorageCredentials = defineTool({
 
 export const regenerateObjectStorageCredentials = defineTool({
   name: "regenerate_object_storage_credentials",
-  description: "Replace a user's S3 keys; asks the user first. The old keys stop working at once.",
+  description:
+    "New S3 secret key, same access key; asks the user first. The old secret stops working at once.",
   input: z.strictObject(credentialAddress),
   output: z.object({ credential: credentialOutput, effect: z.string(), requestId: z.string() }),
   annotations: { title: "Regenerate object storage credential", ...DESTRUCTIVE_WRITE },
@@ -104,7 +105,7 @@ export const regenerateObjectStorageCredentials = defineTool({
       credentialPreview(
         args,
         (credential) =>
-          `Replace the S3 keys of ${credential}: the current keys stop working at once for every S3 client using them${args.reveal ? "; the new secret key is shown in full in this conversation" : ""}.`,
+          `Issue a new S3 secret key for ${credential}: the current secret key stops working at once for every S3 client using it; the access key stays the same${args.reveal ? "; the new secret key is shown in full in this conversation" : ""}.`,
         context,
       ),
   },
@@ -114,7 +115,8 @@ export const regenerateObjectStorageCredentials = defineTool({
     });
     return {
       credential: shown(onlyItem(result, "credential"), reveal),
-      effect: "New S3 keys were issued; the old ones no longer work.",
+      effect:
+        "A new S3 secret key was issued; the old secret key no longer works. The access key is unchanged.",
       requestId: result.requestId,
     };
   },

@@ -46,13 +46,36 @@ describe("object storage credential tools", () => {
       { ...address, reveal: true },
     );
     expect(regenerated.credential.credentialId).toBe(first.credentialId);
+    expect(regenerated.credential.accessKey).toBe(first.accessKey);
     expect(regenerated.credential.secretKey).not.toBe(first.secretKey);
     expect(regenerated.credential.secretKey).toHaveLength(40);
-    expect(regenerated.effect).toContain("old ones no longer work");
+    expect(regenerated.effect).toBe(
+      "A new S3 secret key was issued; the old secret key no longer works. The access key is unchanged.",
+    );
     expect(apiRequests(sandbox).at(-1)).toMatchObject({
       method: "PATCH",
       path: `/v1/users/${user?.userId}/object-storages/${first.objectStorageId}/credentials/${first.credentialId}`,
     });
+  });
+
+  it("regenerating asks first with a preview that says only the secret key changes", async () => {
+    const { client, sandbox } = await connectToSandbox({ safety: { confirmMode: "token" } });
+    const credential = [...sandbox.state.credentials.values()][0];
+    const asked = await callTool<{ confirmationRequired: boolean; preview: { action: string } }>(
+      client,
+      "regenerate_object_storage_credentials",
+      {
+        userId: credential?.userId,
+        objectStorageId: credential?.objectStorageId,
+        credentialId: credential?.credentialId,
+      },
+    );
+    expect(asked.confirmationRequired).toBe(true);
+    expect(asked.preview.action).toMatch(/^Issue a new S3 secret key for credential /);
+    expect(asked.preview.action).toContain(
+      "the current secret key stops working at once for every S3 client using it; the access key stays the same.",
+    );
+    expect(apiRequests(sandbox).map((request) => request.method)).not.toContain("PATCH");
   });
 
   it("reports an unknown credential with the API's 404", async () => {

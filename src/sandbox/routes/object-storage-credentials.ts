@@ -77,7 +77,8 @@ export const objectStorageCredentialRoutes: Route[] = [
     pattern: CREDENTIAL_PATH,
     handle: (context) => {
       const credential = requireCredential(context);
-      Object.assign(credential, context.state.newS3Keys());
+      // The spec: "Regenerates secret key". The access key stays.
+      credential.secretKey = context.state.newSecretKey();
       return credentialResponse(context, credential);
     },
   }),
