@@ -168,6 +168,8 @@ describe("the built CLI over stdio", () => {
     expect(text).toContain("CONTABO_CLIENT_ID");
     expect(text).toContain("--sandbox");
     expect(stderr.join("")).toContain("no Contabo credentials");
+    // The bundle keeps class names: the log says which error, not a minified letter.
+    expect(stderr.join("")).toContain('"error":"ContaboConfigError"');
   });
 
   it("falls back to ~/.cntb.yaml and says so without the values", async () => {
