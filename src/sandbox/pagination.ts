@@ -11,16 +11,21 @@ export interface PageRequest {
   orderBy?: string[];
 }
 
-export type SortValue = string | number | boolean;
+interface SortKey {
+  field: string;
+  direction: 1 | -1;
+}
 
 /**
- * Sorts by `orderBy` (`field:asc|desc`, several allowed), then pages the items, and builds the
- * spec's `_pagination` and `_links` (links keep the request's other query parameters).
+ * Sorts by `orderBy` (`field:ASC|DESC`, several allowed; the spec's example is `name:asc`), then
+ * pages the items, and builds the spec's `_pagination` and `_links` (links keep the request's other
+ * query parameters). Any top-level field of the answered records sorts (`fields`: their schema's
+ * keys, read from the stored items); a field the records do not have is refused with 400.
  */
-export function paginate<T>(
+export function paginate<T extends object>(
   items: readonly T[],
   request: PageRequest,
-  sortFields: Record<string, (item: T) => SortValue>,
+  fields: readonly string[],
   basePath: string,
   query: URLSearchParams,
 ): { data: T[]; _pagination: Pagination; _links: Links } {
@@ -28,7 +33,7 @@ export function paginate<T>(
   const size = Math.min(request.size ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   if (page < 1) throw badRequest("page must not be less than 1");
   if (size < 1) throw badRequest("size must not be less than 1");
-  const sorted = sortItems(items, request.orderBy ?? [], sortFields);
+  const sorted = sortItems(items, sortKeys(request.orderBy ?? [], fields));
   const totalElements = sorted.length;
   const totalPages = Math.ceil(totalElements / size);
   const data = sorted.slice((page - 1) * size, page * size);
@@ -51,33 +56,42 @@ export function paginate<T>(
   };
 }
 
-function sortItems<T>(
-  items: readonly T[],
-  orderBy: string[],
-  sortFields: Record<string, (item: T) => SortValue>,
-): T[] {
-  const keys = orderBy.map((entry) => {
-    const match = /^([A-Za-z]+):(asc|desc)$/i.exec(entry);
+function sortKeys(orderBy: readonly string[], fields: readonly string[]): SortKey[] {
+  return orderBy.map((entry) => {
+    const match = /^(\w+):(asc|desc)$/i.exec(entry);
     const field = match?.[1];
-    const getter = field === undefined ? undefined : sortFields[field];
-    if (!match || !getter) {
+    if (!match || field === undefined || !fields.includes(field)) {
       throw badRequest(
-        `orderBy ${JSON.stringify(entry)} must be field:asc or field:desc with field one of ${Object.keys(sortFields).join(", ")}`,
+        `orderBy ${JSON.stringify(entry)} must be field:asc or field:desc (e.g. name:asc), with a field of the records: ${fields.join(", ")}`,
       );
     }
-    return { getter, direction: match[2]?.toLowerCase() === "desc" ? -1 : 1 };
+    return { field, direction: match[2]?.toLowerCase() === "desc" ? -1 : 1 };
   });
+}
+
+function sortItems<T extends object>(items: readonly T[], keys: readonly SortKey[]): T[] {
   if (keys.length === 0) return [...items];
   return [...items].sort((a, b) => {
-    for (const { getter, direction } of keys) {
-      const order = compare(getter(a), getter(b));
+    for (const { field, direction } of keys) {
+      const order = compare(valueOf(a, field), valueOf(b, field));
       if (order !== 0) return order * direction;
     }
     return 0;
   });
 }
 
-function compare(a: SortValue, b: SortValue): number {
+function valueOf(item: object, field: string): unknown {
+  return Object.hasOwn(item, field) ? (item as Record<string, unknown>)[field] : undefined;
+}
+
+/** Strings by locale, numbers and booleans by value, null and absent first; arrays and objects do not sort. */
+function compare(a: unknown, b: unknown): number {
   if (typeof a === "string" && typeof b === "string") return a.localeCompare(b);
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === "number" || typeof a === "boolean") {
+    if (typeof b === typeof a) return Number(a) - Number(b);
+  }
+  const aMissing = a === null || a === undefined;
+  const bMissing = b === null || b === undefined;
+  if (aMissing !== bMissing) return aMissing ? -1 : 1;
+  return 0;
 }

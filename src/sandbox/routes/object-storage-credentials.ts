@@ -1,9 +1,12 @@
-import { credentialListQuerySchema } from "../../spec/object-storage-credentials.js";
+import { credentialListQuerySchema, credentialSchema } from "../../spec/object-storage-credentials.js";
 import { notFound } from "../http-error.js";
 import { paginate } from "../pagination.js";
 import { type Route, type RouteContext, route } from "../router.js";
 import type { StoredCredential } from "../state.js";
 import { requireUser } from "./lookups.js";
+
+/** The fields of CredentialData: orderBy may name any of them. */
+const CREDENTIAL_FIELDS = Object.keys(credentialSchema.shape);
 
 const CREDENTIAL_PATH = "/v1/users/:userId/object-storages/:objectStorageId/credentials/:credentialId";
 
@@ -54,13 +57,7 @@ export const objectStorageCredentialRoutes: Route[] = [
       const page = paginate(
         credentials,
         query,
-        {
-          credentialId: (c) => c.credentialId,
-          displayName: (c) => c.displayName,
-          region: (c) => c.region,
-          objectStorageId: (c) => c.objectStorageId,
-          accessKey: (c) => c.accessKey,
-        },
+        CREDENTIAL_FIELDS,
         `/v1/users/${user.userId}/object-storages/credentials`,
         rawQuery,
       );

@@ -1,4 +1,4 @@
-import { roleListQuerySchema } from "../../spec/users.js";
+import { roleListQuerySchema, roleSchema } from "../../spec/users.js";
 import { badRequest, notFound } from "../http-error.js";
 import { paginate } from "../pagination.js";
 import { type Route, route } from "../router.js";
@@ -22,13 +22,7 @@ export const roleRoutes: Route[] = [
               (p.resources ?? []).some((r) => r.tagName === query.tagName),
             )),
       );
-      const page = paginate(
-        roles,
-        query,
-        { roleId: (r) => r.roleId, name: (r) => r.name, type: (r) => r.type, admin: (r) => r.admin },
-        "/v1/roles",
-        rawQuery,
-      );
+      const page = paginate(roles, query, Object.keys(roleSchema.shape), "/v1/roles", rawQuery);
       return { status: 200, body: { ...page, data: page.data.map((role) => state.toRole(role)) } };
     },
   }),

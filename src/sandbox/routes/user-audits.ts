@@ -1,4 +1,4 @@
-import { userAuditQuerySchema } from "../../spec/audits.js";
+import { userAuditQuerySchema, userAuditSchema } from "../../spec/audits.js";
 import { badRequest } from "../http-error.js";
 import { paginate } from "../pagination.js";
 import { type Route, route } from "../router.js";
@@ -31,13 +31,7 @@ export const userAuditRoutes: Route[] = [
           (end === undefined || day <= end)
         );
       });
-      const page = paginate(
-        audits,
-        query,
-        { id: (a) => a.id, timestamp: (a) => a.timestamp, action: (a) => a.action, userId: (a) => a.userId },
-        "/v1/users/audits",
-        rawQuery,
-      );
+      const page = paginate(audits, query, Object.keys(userAuditSchema.shape), "/v1/users/audits", rawQuery);
       return { status: 200, body: page };
     },
   }),

@@ -1,4 +1,9 @@
-import { createUserRequestSchema, updateUserRequestSchema, userListQuerySchema } from "../../spec/users.js";
+import {
+  createUserRequestSchema,
+  updateUserRequestSchema,
+  userListQuerySchema,
+  userSchema,
+} from "../../spec/users.js";
 import { validateBody } from "../body.js";
 import { SandboxHttpError } from "../http-error.js";
 import { paginate } from "../pagination.js";
@@ -6,18 +11,8 @@ import { type Route, type RouteContext, route } from "../router.js";
 import type { StoredUser } from "../state.js";
 import { requireRoles, requireUniqueEmail, requireUser } from "./lookups.js";
 
-const USER_SORT_FIELDS: Record<string, (user: StoredUser) => string | boolean> = {
-  userId: (u) => u.userId,
-  firstName: (u) => u.firstName ?? "",
-  lastName: (u) => u.lastName ?? "",
-  name: (u) => `${u.firstName} ${u.lastName}`,
-  email: (u) => u.email,
-  emailVerified: (u) => u.emailVerified,
-  enabled: (u) => u.enabled,
-  totp: (u) => u.totp,
-  locale: (u) => u.locale,
-  owner: (u) => u.owner,
-};
+/** The fields of UserResponse: orderBy may name any of them (roles, an array, does not sort). */
+const USER_FIELDS = Object.keys(userSchema.shape);
 
 const userLinks = (user: StoredUser) => ({ self: `/v1/users/${user.userId}` });
 
@@ -59,7 +54,7 @@ export const userRoutes: Route[] = [
           (query.enabled === undefined || u.enabled === query.enabled) &&
           (query.owner === undefined || u.owner === query.owner),
       );
-      const page = paginate(users, query, USER_SORT_FIELDS, "/v1/users", rawQuery);
+      const page = paginate(users, query, USER_FIELDS, "/v1/users", rawQuery);
       return { status: 200, body: { ...page, data: page.data.map((u) => state.answerUser(u)) } };
     },
   }),
