@@ -73,14 +73,14 @@ function sortItems<T extends object>(items: readonly T[], keys: readonly SortKey
   if (keys.length === 0) return [...items];
   return [...items].sort((a, b) => {
     for (const { field, direction } of keys) {
-      const order = compare(valueOf(a, field), valueOf(b, field));
+      const order = compare(fieldValue(a, field), fieldValue(b, field));
       if (order !== 0) return order * direction;
     }
     return 0;
   });
 }
 
-function valueOf(item: object, field: string): unknown {
+function fieldValue(item: object, field: string): unknown {
   return Object.hasOwn(item, field) ? (item as Record<string, unknown>)[field] : undefined;
 }
 
