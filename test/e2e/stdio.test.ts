@@ -90,6 +90,7 @@ describe("the built CLI over stdio", () => {
     await call("get_object_storage_credentials", address);
     await call("regenerate_object_storage_credentials", address);
     await call("retrieve_user_client");
+    expect(await call("retrieve_user_is_password_set", { userId })).toMatchObject({ isPasswordSet: false });
     const { roles } = (await call("retrieve_role_list", { name: "read" })) as {
       roles: Array<{ roleId: number }>;
     };
