@@ -11,7 +11,9 @@ const uuid = (what: string) =>
   z.guid({ error: `${what} must be a UUID such as 6cdf5968-f9fe-4192-97c2-f349e813c5e8` }).toLowerCase();
 
 export const userId = uuid("userId").describe("From retrieve_user_list.");
-export const objectStorageId = uuid("objectStorageId").describe("From list_object_storage_credentials.");
+/** An object storage's id as a filter of list_object_storage_credentials (which is where ids come from). */
+export const objectStorageIdFilter = uuid("objectStorageId");
+export const objectStorageId = objectStorageIdFilter.describe("From list_object_storage_credentials.");
 export const credentialId = z
   .int({
     error: (issue) => (issue.code === "invalid_type" ? "credentialId must be a whole number" : undefined),

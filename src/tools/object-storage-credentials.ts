@@ -5,6 +5,7 @@ import { DESTRUCTIVE_WRITE, defineTool, READ } from "./define-tool.js";
 import {
   credentialId,
   objectStorageId,
+  objectStorageIdFilter,
   onlyItem,
   orderBy,
   page,
@@ -28,7 +29,7 @@ export const listObjectStorageCredentials = defineTool({
     page,
     size,
     orderBy: orderBy("displayName:asc"),
-    objectStorageId: objectStorageId.optional(),
+    objectStorageId: objectStorageIdFilter.optional(),
     regionName: z.string().min(1).max(100).optional().describe('e.g. "European Union"'),
     displayName: z.string().min(1).max(255).optional().describe("Substring of the storage's name."),
     reveal,

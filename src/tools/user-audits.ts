@@ -4,7 +4,8 @@ import { orderBy, page, size, userId } from "./fields.js";
 import { paginationOutput, withoutTenant } from "./outputs.js";
 import { warningsOutput, withWarnings } from "./warnings.js";
 
-const date = z.iso.date({ error: "dates look like 2026-11-29" });
+/** A calendar day (zod checks the month and the day in it: 2020-13-45 and 2021-02-29 are refused). */
+const date = z.iso.date({ error: "dates are calendar days such as 2026-11-29" });
 
 export const retrieveUserAudits = defineTool({
   name: "retrieve_user_audits",
@@ -14,7 +15,7 @@ export const retrieveUserAudits = defineTool({
     size,
     orderBy: orderBy("timestamp:desc"),
     userId: userId.optional().describe("Changes to this user."),
-    changedBy: userId.optional().describe("Changes made by this user."),
+    changedBy: z.string().min(1).max(255).optional().describe("Changes made by this user."),
     requestId: z.string().min(1).max(100).optional(),
     startDate: date.optional(),
     endDate: date.optional(),

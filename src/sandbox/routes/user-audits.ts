@@ -1,9 +1,11 @@
+import { z } from "zod";
 import { userAuditQuerySchema, userAuditSchema } from "../../spec/audits.js";
 import { badRequest } from "../http-error.js";
 import { paginate } from "../pagination.js";
 import { type Route, route } from "../router.js";
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** `format: date`: a real calendar day as YYYY-MM-DD (2020-13-45 and 2021-02-29 are not). */
+const calendarDate = z.iso.date();
 
 /** GET /v1/users/audits: the trail the sandbox's own user operations leave. */
 export const userAuditRoutes: Route[] = [
@@ -16,7 +18,9 @@ export const userAuditRoutes: Route[] = [
         ["startDate", query.startDate],
         ["endDate", query.endDate],
       ] as const) {
-        if (value !== undefined && !DATE.test(value)) throw badRequest(`${name} must be a date (YYYY-MM-DD)`);
+        if (value !== undefined && !calendarDate.safeParse(value).success) {
+          throw badRequest(`${name} must be a calendar date (YYYY-MM-DD)`);
+        }
       }
       const start = query.startDate;
       const end = query.endDate;
