@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/index.js";
 import { ODD_ROLE_ID } from "../../src/sandbox/odd-records.js";
-import { callTool, connectToSandbox, PROTOCOL_ERAS } from "../helpers/mcp.js";
+import { callTool, callToolError, connectToSandbox, PROTOCOL_ERAS } from "../helpers/mcp.js";
 
 interface ListedUser {
   userId: string;
@@ -80,6 +80,14 @@ describe.each(PROTOCOL_ERAS)("tolerant reading (%s era)", (era) => {
       locale: "fr",
     });
     expect(found.warnings).toEqual([`user ${unnamed.userId}: unknown locale "fr"`]);
+  });
+
+  it("retrieve_user of a user answered without userId fails, saying it was left out", async () => {
+    const { client, sandbox } = await connectToSandbox({ ...oddSandbox, era });
+    const { withoutId } = oddUsers(sandbox);
+    expect(await callToolError(client, "retrieve_user", { userId: withoutId.userId })).toContain(
+      "data is empty, one user was expected (a user without userId was left out)",
+    );
   });
 
   it("retrieve_role_list and retrieve_role keep an unknown permission action, with a warning", async () => {
