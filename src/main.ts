@@ -54,7 +54,10 @@ async function runInit(
   command: Extract<Command, { kind: "init-claude-desktop" }>,
   entry: string,
 ): Promise<void> {
-  const { claudeDesktopConfigPath, installIntoClaudeDesktop } = await import("./init/claude-desktop.js");
+  const [{ claudeDesktopConfigPath, installIntoClaudeDesktop }, { launchFor }] = await Promise.all([
+    import("./init/claude-desktop.js"),
+    import("./init/install-source.js"),
+  ]);
   const configPath = command.configPath ?? claudeDesktopConfigPath();
   let result: ReturnType<typeof installIntoClaudeDesktop>;
   try {
@@ -62,7 +65,8 @@ async function runInit(
       configPath,
       name: command.name,
       sandbox: command.sandbox,
-      local: command.local ? { node: process.execPath, cli: entry } : undefined,
+      // A clone runs by its absolute paths (npx cannot find it); a registry install by npx.
+      local: launchFor(entry, process.execPath, { forceLocal: command.local }),
       env: process.env,
     });
   } catch (error) {

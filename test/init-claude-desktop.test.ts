@@ -122,7 +122,7 @@ describe("init claude-desktop", () => {
     expect(readdirSync(folder).sort()).toEqual(["Claude", "broken.json"]);
   });
 
-  it("runs from the command line", () => {
+  it("runs from the command line; from a clone it writes this clone's absolute paths (npx cannot find it)", () => {
     const path = existingConfig();
     const output = execFileSync(
       process.execPath,
@@ -134,8 +134,8 @@ describe("init claude-desktop", () => {
     );
     expect(output).toBe("");
     expect(JSON.parse(readFileSync(path, "utf8")).mcpServers["contabo-users"]).toEqual({
-      command: "npx",
-      args: ["-y", "contabo-users-mcp", "--sandbox"],
+      command: process.execPath,
+      args: [CLI, "--sandbox"],
     });
   });
 });
