@@ -1,14 +1,15 @@
 // Bundles the CLI and its dependencies into dist/package: what the npm package and the MCP Bundle
 // ship. Code splitting keeps the HTTP transport and the sandbox in chunks that load only when used.
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 import { TOOLS } from "../dist/tools/registry.js";
 import { toolListing } from "../dist/tools/tool-listing.js";
+import { thirdPartyNotices } from "./third-party-notices.mjs";
 
 // Chunk names carry content hashes: start clean so that no stale chunk is shipped.
 rmSync("dist/package", { recursive: true, force: true });
 
-await build({
+const result = await build({
   entryPoints: { cli: "src/cli.ts" },
   outdir: "dist/package",
   bundle: true,
@@ -34,4 +35,8 @@ await build({
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
   logLevel: "warning",
+  metafile: true,
 });
+
+// The licences of everything bundled, shipped with it.
+writeFileSync("dist/package/THIRD_PARTY_NOTICES.md", thirdPartyNotices(result.metafile));
