@@ -56,10 +56,15 @@ export async function startHaproxy(replicas: readonly string[], port?: number) {
   child.stderr.on("data", (chunk: Buffer) => {
     log += chunk.toString();
   });
+  const missing = new Promise<never>((_, reject) =>
+    child.once("error", (error) =>
+      reject(new Error(`cannot start haproxy (${error.message}): install it, e.g. apt-get install haproxy`)),
+    ),
+  );
   onTestFinished(() => {
     child.kill("SIGKILL");
   });
   const base = `http://127.0.0.1:${port}`;
-  await eventually(async () => (await fetch(`${base}/healthz`)).status === 200);
+  await Promise.race([missing, eventually(async () => (await fetch(`${base}/healthz`)).status === 200)]);
   return { child, url: `${base}/mcp`, base, log: () => log };
 }

@@ -51,6 +51,14 @@ function readyOn(child: ChildProcess): Promise<void> {
       clearTimeout(timer);
       reject(new Error(`redis-server exited with ${code}:\n${output}`));
     });
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(
+        new Error(
+          `cannot start redis-server (${error.message}): install it, e.g. apt-get install redis-server`,
+        ),
+      );
+    });
   });
 }
 
