@@ -1,9 +1,9 @@
 import type { Agent } from "undici";
 import { v4 as uuidv4 } from "uuid";
+import { CONTABO_TOKEN_URL } from "../contabo-api-schemas/token.js";
 import type { Logger } from "../log.js";
 import type { ServerEvents } from "../metrics/events.js";
 import { SecretRedactor } from "../safety/secrets.js";
-import { CONTABO_TOKEN_URL } from "../spec/token.js";
 import { parseServiceUrl } from "./base-url.js";
 import { completeCredentials, type PasswordGrantCredentials } from "./credentials.js";
 import { ContaboConfigError } from "./errors.js";

@@ -1,10 +1,10 @@
 import type { Dispatcher } from "undici";
 import { v4 as uuidv4 } from "uuid";
 import type { z } from "zod";
+import type { HttpMethod } from "../contabo-api-schemas/common.js";
 import { type Logger, silentLogger } from "../log.js";
 import type { ServerEvents } from "../metrics/events.js";
 import type { SecretRedactor } from "../safety/secrets.js";
-import type { HttpMethod } from "../spec/common.js";
 import { SERVER_NAME, VERSION } from "../version.js";
 import { asAbortError, sleep } from "./abortable.js";
 import { joinUrl } from "./base-url.js";

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { apiErrorBodySchema } from "../spec/common.js";
-import { formatPath } from "../spec/format-path.js";
+import { apiErrorBodySchema } from "../contabo-api-schemas/common.js";
+import { formatPath } from "../contabo-api-schemas/format-path.js";
 import { ContaboApiError, ContaboResponseError } from "./errors.js";
 import { parseJsonOrUndefined } from "./json.js";
 import { parseRetryAfterMs } from "./retry-policy.js";

@@ -1,4 +1,4 @@
-import { tokenErrorSchema } from "../spec/token.js";
+import { tokenErrorSchema } from "../contabo-api-schemas/token.js";
 import { ContaboAuthError } from "./errors.js";
 
 /** Turns `{error, error_description}` into a message a user can act on. */

@@ -1,11 +1,14 @@
 import type { z } from "zod";
-import { findClientResponseSchema, generateClientSecretResponseSchema } from "../spec/api-client.js";
-import { listUserAuditResponseSchema, type UserAuditQuery } from "../spec/audits.js";
+import {
+  findClientResponseSchema,
+  generateClientSecretResponseSchema,
+} from "../contabo-api-schemas/api-client.js";
+import { listUserAuditResponseSchema, type UserAuditQuery } from "../contabo-api-schemas/audits.js";
 import {
   type CredentialListQuery,
   findCredentialResponseSchema,
   listCredentialResponseSchema,
-} from "../spec/object-storage-credentials.js";
+} from "../contabo-api-schemas/object-storage-credentials.js";
 import {
   type CreateUserRequest,
   createUserResponseSchema,
@@ -20,7 +23,7 @@ import {
   type UpdateUserRequest,
   type UserListQuery,
   updateUserResponseSchema,
-} from "../spec/users.js";
+} from "../contabo-api-schemas/users.js";
 import { apiPath } from "./api-path.js";
 import type { ApiResponse, RequestPipeline } from "./request-pipeline.js";
 import type { TokenProvider } from "./token-provider.js";

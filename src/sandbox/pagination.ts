@@ -1,4 +1,4 @@
-import type { Links, Pagination } from "../spec/envelopes.js";
+import type { Links, Pagination } from "../contabo-api-schemas/envelopes.js";
 import { badRequest } from "./http-error.js";
 
 export const DEFAULT_PAGE_SIZE = 10;

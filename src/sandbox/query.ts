@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatPath } from "../spec/format-path.js";
+import { formatPath } from "../contabo-api-schemas/format-path.js";
 import { badRequest } from "./http-error.js";
 
 /** The query schema of operations without query parameters. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { REQUEST_ID_PATTERN } from "../spec/common.js";
+import { REQUEST_ID_PATTERN } from "../contabo-api-schemas/common.js";
 import { badRequest, SandboxHttpError } from "./http-error.js";
 import type { SandboxState } from "./state.js";
 import type { SandboxTokens, TokenClaims } from "./tokens.js";

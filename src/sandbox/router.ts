@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { HttpMethod } from "../spec/common.js";
+import type { HttpMethod } from "../contabo-api-schemas/common.js";
 import { badRequest } from "./http-error.js";
 import type { SandboxState } from "./state.js";
 import type { TokenClaims } from "./tokens.js";

@@ -1,4 +1,4 @@
-import { LOCALES } from "../spec/common.js";
+import { LOCALES } from "../contabo-api-schemas/common.js";
 import { SeededRandom } from "./random.js";
 import { SandboxState, type StoredRole, type StoredUser } from "./state.js";
 

@@ -1,8 +1,8 @@
 import type { PasswordGrantCredentials } from "../client/credentials.js";
-import type { ApiClient } from "../spec/api-client.js";
-import type { UserAudit } from "../spec/audits.js";
-import type { Credential } from "../spec/object-storage-credentials.js";
-import type { Role, User } from "../spec/users.js";
+import type { ApiClient } from "../contabo-api-schemas/api-client.js";
+import type { UserAudit } from "../contabo-api-schemas/audits.js";
+import type { Credential } from "../contabo-api-schemas/object-storage-credentials.js";
+import type { Role, User } from "../contabo-api-schemas/users.js";
 import type { SeededRandom } from "./random.js";
 
 export type Tenant = Pick<User, "tenantId" | "customerId">;

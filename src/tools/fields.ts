@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { ContaboResponseError } from "../client/errors.js";
 import type { ApiResponse } from "../client/request-pipeline.js";
+import { createUserRequestSchema } from "../contabo-api-schemas/users.js";
 import { maskSecret } from "../safety/secrets.js";
-import { createUserRequestSchema } from "../spec/users.js";
 
 /** Argument schemas shared by several tools, with the spec's constraints and descriptions for a model. */
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
+import type { Credential } from "../contabo-api-schemas/object-storage-credentials.js";
 import { fingerprint } from "../safety/fingerprint.js";
-import type { Credential } from "../spec/object-storage-credentials.js";
 import { DESTRUCTIVE_WRITE, defineTool, READ } from "./define-tool.js";
 import {
   credentialId,

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { apiClientSchema, clientSecretSchema } from "../spec/api-client.js";
-import { type Credential, credentialSchema } from "../spec/object-storage-credentials.js";
-import { type User, userSchema } from "../spec/users.js";
+import { apiClientSchema, clientSecretSchema } from "../contabo-api-schemas/api-client.js";
+import { type Credential, credentialSchema } from "../contabo-api-schemas/object-storage-credentials.js";
+import { type User, userSchema } from "../contabo-api-schemas/users.js";
 
 /**
  * What the tools return about users, roles, credentials and the API client: the API's records

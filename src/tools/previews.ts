@@ -1,9 +1,9 @@
 import type { UsersApi } from "../client/users-api.js";
+import type { User } from "../contabo-api-schemas/users.js";
 import type { Preview } from "../safety/confirmation-types.js";
 import { fingerprint } from "../safety/fingerprint.js";
 import { maskSecret } from "../safety/secrets.js";
 import { quoteUntrusted } from "../safety/untrusted-text.js";
-import type { User } from "../spec/users.js";
 import type { ToolContext } from "./define-tool.js";
 import { onlyItem } from "./fields.js";
 import { fullName } from "./outputs.js";

@@ -1,7 +1,7 @@
 import type { MockAgent } from "undici";
 import { describe, expect, it } from "vitest";
 import { ContaboApiError, ContaboNetworkError, ContaboResponseError } from "../../src/client/errors.js";
-import { REQUEST_ID_PATTERN } from "../../src/spec/common.js";
+import { REQUEST_ID_PATTERN } from "../../src/contabo-api-schemas/common.js";
 import {
   API_ORIGIN,
   AUTH_ORIGIN,

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { findClientResponseSchema, generateClientSecretResponseSchema } from "../../src/spec/api-client.js";
+import {
+  findClientResponseSchema,
+  generateClientSecretResponseSchema,
+} from "../../src/contabo-api-schemas/api-client.js";
 import {
   findCredentialResponseSchema,
   listCredentialResponseSchema,
-} from "../../src/spec/object-storage-credentials.js";
-import { listRoleResponseSchema } from "../../src/spec/users.js";
+} from "../../src/contabo-api-schemas/object-storage-credentials.js";
+import { listRoleResponseSchema } from "../../src/contabo-api-schemas/users.js";
 import { useSandbox } from "../helpers/sandbox.js";
 import { accessToken, call } from "./raw-http.js";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { listUserAuditResponseSchema } from "../../src/contabo-api-schemas/audits.js";
+import { listCredentialResponseSchema } from "../../src/contabo-api-schemas/object-storage-credentials.js";
+import { listRoleResponseSchema, listUserResponseSchema } from "../../src/contabo-api-schemas/users.js";
 import type { SandboxOptions } from "../../src/sandbox/index.js";
-import { listUserAuditResponseSchema } from "../../src/spec/audits.js";
-import { listCredentialResponseSchema } from "../../src/spec/object-storage-credentials.js";
-import { listRoleResponseSchema, listUserResponseSchema } from "../../src/spec/users.js";
 import { useSandbox } from "../helpers/sandbox.js";
 import { accessToken, call } from "./raw-http.js";
 

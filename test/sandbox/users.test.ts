@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { listUserResponseSchema } from "../../src/contabo-api-schemas/users.js";
 import { SEEDED_USER_COUNT } from "../../src/sandbox/seed.js";
-import { listUserResponseSchema } from "../../src/spec/users.js";
 import { useSandbox } from "../helpers/sandbox.js";
 import { accessToken, call } from "./raw-http.js";
 

@@ -2,7 +2,7 @@ import type { CallToolResult } from "@modelcontextprotocol/client";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { LOCALES } from "../../src/spec/common.js";
+import { LOCALES } from "../../src/contabo-api-schemas/common.js";
 import type { ToolDefinition } from "../../src/tools/define-tool.js";
 import { TOOLS } from "../../src/tools/registry.js";
 import { connectToSandbox, textOf } from "../helpers/mcp.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Credential } from "../../src/spec/object-storage-credentials.js";
+import type { Credential } from "../../src/contabo-api-schemas/object-storage-credentials.js";
 import { callTool, callToolError, connectToSandbox, NO_CONFIRMATION } from "../helpers/mcp.js";
 import { apiRequests } from "../helpers/sandbox.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { User } from "../../src/spec/users.js";
+import type { User } from "../../src/contabo-api-schemas/users.js";
 import { callTool, callToolError, connectToSandbox, NO_CONFIRMATION } from "../helpers/mcp.js";
 import { apiRequests } from "../helpers/sandbox.js";
 

@@ -1,4 +1,4 @@
-import { isPasswordSetQuerySchema } from "../../spec/users.js";
+import { isPasswordSetQuerySchema } from "../../contabo-api-schemas/users.js";
 import { type Route, route } from "../router.js";
 import { requireUser } from "./lookups.js";
 

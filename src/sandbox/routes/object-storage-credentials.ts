@@ -1,4 +1,7 @@
-import { credentialListQuerySchema, credentialSchema } from "../../spec/object-storage-credentials.js";
+import {
+  credentialListQuerySchema,
+  credentialSchema,
+} from "../../contabo-api-schemas/object-storage-credentials.js";
 import { notFound } from "../http-error.js";
 import { paginate } from "../pagination.js";
 import { type Route, type RouteContext, route } from "../router.js";

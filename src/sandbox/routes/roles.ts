@@ -1,4 +1,4 @@
-import { roleListQuerySchema, roleSchema } from "../../spec/users.js";
+import { roleListQuerySchema, roleSchema } from "../../contabo-api-schemas/users.js";
 import { badRequest, notFound } from "../http-error.js";
 import { paginate } from "../pagination.js";
 import { type Route, route } from "../router.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { userAuditQuerySchema, userAuditSchema } from "../../spec/audits.js";
+import { userAuditQuerySchema, userAuditSchema } from "../../contabo-api-schemas/audits.js";
 import { badRequest } from "../http-error.js";
 import { paginate } from "../pagination.js";
 import { type Route, route } from "../router.js";

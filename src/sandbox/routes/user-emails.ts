@@ -1,4 +1,4 @@
-import { emailActionQuerySchema } from "../../spec/users.js";
+import { emailActionQuerySchema } from "../../contabo-api-schemas/users.js";
 import { type Route, route } from "../router.js";
 import type { SentEmail } from "../state.js";
 import { requireUser } from "./lookups.js";

@@ -3,7 +3,7 @@ import {
   updateUserRequestSchema,
   userListQuerySchema,
   userSchema,
-} from "../../spec/users.js";
+} from "../../contabo-api-schemas/users.js";
 import { validateBody } from "../body.js";
 import { SandboxHttpError } from "../http-error.js";
 import { paginate } from "../pagination.js";
