@@ -4,8 +4,9 @@ import { maskSecret } from "../safety/secrets.js";
 import { quoteUntrusted } from "../safety/untrusted-text.js";
 import type { ToolContext } from "./define-tool.js";
 import { DESTRUCTIVE_WRITE, defineTool, READ } from "./define-tool.js";
-import { onlyItem, reveal, shownSecret } from "./fields.js";
-import { apiClientOutput, clientSecretOutput, withoutTenant } from "./outputs.js";
+import { reveal } from "./fields.js";
+import { onlyItem } from "./only-item.js";
+import { apiClientOutput, clientSecretOutput, shownSecret, withoutTenant } from "./outputs.js";
 
 async function liveClient({ api, signal }: ToolContext) {
   return onlyItem(await api.retrieveUserClient({ signal }), "API client");

@@ -1,8 +1,5 @@
 import { z } from "zod";
-import { ContaboResponseError } from "../client/errors.js";
-import type { ApiResponse } from "../client/request-pipeline.js";
 import { createUserRequestSchema } from "../contabo-api-schemas/users.js";
-import { maskSecret } from "../safety/secrets.js";
 
 /** Argument schemas shared by several tools, with the spec's constraints and descriptions for a model. */
 
@@ -62,37 +59,3 @@ export const redirectUrl = z
   .describe("Where the e-mail's link leads afterwards: https, on an allowed host (auth_status lists them).");
 
 export const reveal = z.boolean().optional().describe("Show the secret in full (asks the user first).");
-
-/** A secret as the tools return it: masked unless the caller asked to reveal it (and that was confirmed). */
-export function shownSecret(secret: string, revealed: boolean | undefined): string {
-  return revealed ? secret : maskSecret(secret);
-}
-
-/**
- * Single-object responses carry `data` as an array of one: take that one, or fail clearly (saying
- * why when the record was left out as unreadable: tolerant responses carry `warnings`).
- */
-export function onlyItem<T>(response: ApiResponse<{ data: T[]; warnings?: string[] }>, what: string): T {
-  const item = response.body.data[0];
-  if (item === undefined) {
-    const why = response.body.warnings?.length ? ` (${response.body.warnings.join("; ")})` : "";
-    throw new ContaboResponseError(
-      `data is empty, one ${what} was expected${why}`,
-      response.operation,
-      response.requestId,
-    );
-  }
-  return item;
-}
-
-/** Result of an operation that answers 204: a clear confirmation of what happened. */
-export const doneOutput = z.object({
-  ok: z.literal(true),
-  userId: z.string(),
-  effect: z.string(),
-  requestId: z.string(),
-});
-
-export function done(userId: string, effect: string, requestId: string): z.output<typeof doneOutput> {
-  return { ok: true, userId, effect, requestId };
-}

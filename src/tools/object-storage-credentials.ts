@@ -6,15 +6,14 @@ import {
   credentialId,
   objectStorageId,
   objectStorageIdFilter,
-  onlyItem,
   orderBy,
   page,
   reveal,
-  shownSecret,
   size,
   userId,
 } from "./fields.js";
-import { credentialOutput, credentialResult, paginationOutput } from "./outputs.js";
+import { onlyItem } from "./only-item.js";
+import { credentialOutput, credentialResult, paginationOutput, shownSecret } from "./outputs.js";
 import { credentialPreview, liveUser, userLabel } from "./previews.js";
 
 const shown = (credential: Credential, revealed: boolean | undefined) =>

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { apiClientSchema, clientSecretSchema } from "../contabo-api-schemas/api-client.js";
 import { type Credential, credentialSchema } from "../contabo-api-schemas/object-storage-credentials.js";
 import { type User, userSchema } from "../contabo-api-schemas/users.js";
+import { maskSecret } from "../safety/secrets.js";
 
 /**
  * What the tools return about users, roles, credentials and the API client: the API's records
@@ -87,3 +88,20 @@ export const listedUser = z.looseObject({
 
 /** The page a list result is: page, size, totalElements, totalPages (numbers, as the API gives them). */
 export const paginationOutput = z.record(z.string(), z.number());
+
+/** A secret as the tools return it: masked unless the caller asked to reveal it (and that was confirmed). */
+export function shownSecret(secret: string, revealed: boolean | undefined): string {
+  return revealed ? secret : maskSecret(secret);
+}
+
+/** Result of an operation that answers 204: a clear confirmation of what happened. */
+export const doneOutput = z.object({
+  ok: z.literal(true),
+  userId: z.string(),
+  effect: z.string(),
+  requestId: z.string(),
+});
+
+export function done(userId: string, effect: string, requestId: string): z.output<typeof doneOutput> {
+  return { ok: true, userId, effect, requestId };
+}

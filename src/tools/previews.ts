@@ -5,7 +5,7 @@ import { fingerprint } from "../safety/fingerprint.js";
 import { maskSecret } from "../safety/secrets.js";
 import { quoteUntrusted } from "../safety/untrusted-text.js";
 import type { ToolContext } from "./define-tool.js";
-import { onlyItem } from "./fields.js";
+import { onlyItem } from "./only-item.js";
 import { fullName } from "./outputs.js";
 
 /**

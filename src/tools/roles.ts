@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineTool, READ } from "./define-tool.js";
-import { onlyItem, orderBy, page, size } from "./fields.js";
+import { orderBy, page, size } from "./fields.js";
+import { onlyItem } from "./only-item.js";
 import { paginationOutput, roleOutput, withoutTenant } from "./outputs.js";
 import { warningsOutput, withWarnings } from "./warnings.js";
 

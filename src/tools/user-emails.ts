@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { checkRedirectUrl } from "../safety/redirect-url.js";
 import { ADDITIVE_WRITE, defineTool, type ServerSettings } from "./define-tool.js";
-import { done, doneOutput, redirectUrl, userId } from "./fields.js";
+import { redirectUrl, userId } from "./fields.js";
+import { done, doneOutput } from "./outputs.js";
 import { ToolArgumentError } from "./tool-argument-error.js";
 
 /** The redirectUrl as sent: only to the allowed hosts (--redirect-hosts), never anywhere a model was told. */

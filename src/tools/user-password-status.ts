@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineTool, READ } from "./define-tool.js";
-import { onlyItem, userId } from "./fields.js";
+import { userId } from "./fields.js";
+import { onlyItem } from "./only-item.js";
 
 export const retrieveUserIsPasswordSet = defineTool({
   name: "retrieve_user_is_password_set",

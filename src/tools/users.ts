@@ -3,8 +3,17 @@ import { readPages } from "../client/read-pages.js";
 import { fingerprint } from "../safety/fingerprint.js";
 import { quoteUntrusted } from "../safety/untrusted-text.js";
 import { ADDITIVE_WRITE, DESTRUCTIVE_IDEMPOTENT_WRITE, defineTool, READ } from "./define-tool.js";
-import { done, doneOutput, onlyItem, orderBy, page, size, userFields, userId } from "./fields.js";
-import { compactUser, listedUser, paginationOutput, userOutput, userResult } from "./outputs.js";
+import { orderBy, page, size, userFields, userId } from "./fields.js";
+import { onlyItem } from "./only-item.js";
+import {
+  compactUser,
+  done,
+  doneOutput,
+  listedUser,
+  paginationOutput,
+  userOutput,
+  userResult,
+} from "./outputs.js";
 import { latestChangeOf, liveUser, userDetails, userLabel } from "./previews.js";
 import { describeRoles, roleIdsFor } from "./role-names.js";
 import { warningsOutput, withWarnings } from "./warnings.js";
