@@ -1,7 +1,6 @@
 import type { CallToolResult, InputRequiredResult } from "@modelcontextprotocol/server";
 import type { Logger } from "../log.js";
 import { auditTarget } from "./audit.js";
-import type { Admitted } from "./call-limits.js";
 import type { CallOrigin, Decision } from "./confirmation.js";
 import type { Confirmation, Mailing } from "./confirmation-types.js";
 import type { Safety } from "./index.js";
@@ -100,16 +99,12 @@ export async function guardedCall<A extends Record<string, unknown>, C extends {
 
   if (off) return refuse(`this tool is turned off on this server: ${off}. Nothing was sent to Contabo.`);
   const mailing = tool.mails?.(args);
-  let admitted: Admitted | undefined;
+  // Gives the e-mail slots back when the e-mail was not sent after all.
+  let release = async () => {};
   try {
-    admitted = mailing === undefined ? undefined : await safety.limits.admit(mailing);
-  } catch (error) {
-    if (error instanceof StoreUnavailableError)
-      return refuse(`${error.message}. Nothing was sent to Contabo.`);
-    throw error;
-  }
-  if (admitted && !admitted.ok) return refuse(admitted.reason);
-  try {
+    const admitted = mailing === undefined ? undefined : await safety.limits.admit(mailing);
+    if (admitted && !admitted.ok) return refuse(admitted.reason);
+    if (admitted) release = admitted.release;
     if (confirm) {
       const token = typeof confirmationToken === "string" ? confirmationToken : undefined;
       const gate = await safety.gate.check(
@@ -120,7 +115,7 @@ export async function guardedCall<A extends Record<string, unknown>, C extends {
       );
       decision = gate.decision;
       if (!gate.proceed) {
-        await admitted?.release().catch(() => {});
+        await release().catch(() => {});
         if ("ask" in gate) return finish("not-run", gate.ask);
         if ("error" in gate) return refuse(gate.error);
         return finish(
@@ -137,7 +132,7 @@ export async function guardedCall<A extends Record<string, unknown>, C extends {
       return refuse(`${error.message}. Nothing was sent to Contabo.`);
     }
     // An e-mail may have gone out when the request was sent but its answer lost: keep the slot then.
-    if (!present.mayHaveReached(error)) await admitted?.release().catch(() => {});
+    if (!present.mayHaveReached(error)) await release().catch(() => {});
     return finish(
       "error",
       present.result(tool.name, { kind: "failed", error }),
