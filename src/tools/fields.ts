@@ -38,7 +38,7 @@ export const orderBy = (example: string) =>
 
 /**
  * The user fields of create_user and update_user: the spec's CreateUserRequest, with a real e-mail
- * address and positive role ids required.
+ * address and roles given as strings (names or ids).
  */
 export const userFields = z.strictObject({
   ...createUserRequestSchema.shape,
@@ -46,11 +46,13 @@ export const userFields = z.strictObject({
     .email({ error: "email must be a valid e-mail address" })
     .max(255)
     .describe("Unique in the account."),
+  // Strings only, names or ids alike: a union of primitive types converts to "any value" in some
+  // agent frameworks (LangChain's adapter), so "7" stands for the role id 7.
   roles: z
-    .array(z.union([z.int().min(1).max(Number.MAX_SAFE_INTEGER), z.string().min(1).max(255)]))
+    .array(z.string({ error: 'roles are strings: role names, or ids such as "7"' }).min(1).max(255))
     .max(100)
     .optional()
-    .describe("Role ids or names; on update they replace all roles."),
+    .describe('Role names or ids as strings ("Billing", "7"); on update they replace all roles.'),
 });
 export const redirectUrl = z
   .url({ protocol: /^https$/, error: "redirectUrl must be an https URL" })

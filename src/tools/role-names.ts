@@ -15,6 +15,9 @@ export async function allRoles(api: UsersApi, signal?: AbortSignal): Promise<Rol
   return read.items;
 }
 
+/** A role id written as a string, as `roles` arguments carry them. */
+const ROLE_ID = /^[1-9]\d{0,9}$/;
+
 const listed = (roles: Role[]) => roles.map((role) => `${role.name} (${role.roleId})`).join(", ");
 
 /**
@@ -33,20 +36,19 @@ function roleIdFor(wanted: string, known: Role[]): number {
       `${JSON.stringify(wanted)} names ${matches.length} roles: ${listed(matches)}. Give the role id instead.`,
     );
   }
-  if (/^[1-9]\d{0,9}$/.test(wanted)) return Number(wanted);
+  if (ROLE_ID.test(wanted)) return Number(wanted);
   throw new ToolArgumentError(`no role is named ${JSON.stringify(wanted)}. Roles: ${listed(known)}.`);
 }
 
-/** Role ids for `roles` given as ids or names. Ids alone need no lookup. */
+/** Role ids for `roles` given as names or ids. Ids alone need no lookup. */
 export async function roleIdsFor(
-  roles: ReadonlyArray<number | string> | undefined,
+  roles: readonly string[] | undefined,
   api: UsersApi,
   signal: AbortSignal,
 ): Promise<number[] | undefined> {
   if (roles === undefined) return undefined;
-  const names = roles.filter((role): role is string => typeof role === "string");
-  const known = names.length > 0 ? await allRoles(api, signal) : [];
-  return [...new Set(roles.map((role) => (typeof role === "number" ? role : roleIdFor(role, known))))];
+  const known = roles.every((role) => ROLE_ID.test(role)) ? [] : await allRoles(api, signal);
+  return [...new Set(roles.map((role) => roleIdFor(role, known)))];
 }
 
 /** At most this many permissions are spelled out per role in a confirmation. */
@@ -72,14 +74,12 @@ export function describeRole(roleId: number, known: readonly Role[]): string {
 
 /** The roles `roles` names, resolved, with what each may do. */
 export async function describeRoles(
-  roles: ReadonlyArray<number | string>,
+  roles: readonly string[],
   api: UsersApi,
   signal: AbortSignal,
 ): Promise<{ roleIds: number[]; described: string[]; known: Role[] }> {
   const known = await allRoles(api, signal);
-  const roleIds = [
-    ...new Set(roles.map((role) => (typeof role === "number" ? role : roleIdFor(role, known)))),
-  ];
+  const roleIds = [...new Set(roles.map((role) => roleIdFor(role, known)))];
   // Nobody is asked to approve a role the account's role list does not show.
   const unknown = roleIds.filter((id) => !known.some((role) => role.roleId === id));
   if (unknown.length > 0) {

@@ -76,7 +76,7 @@ describe("the built CLI over stdio", () => {
       locale: "en",
     })) as { userId: string };
     expect(await call("retrieve_user", { userId })).toMatchObject({ user: { email: "e2e@example.com" } });
-    await call("update_user", { userId, firstName: "End", roles: [3] });
+    await call("update_user", { userId, firstName: "End", roles: ["3"] });
     await call("reset_password", { userId });
     await call("resend_email_verification", { userId, redirectUrl: "https://my.contabo.com/welcome" });
     const { credentials } = (await call("list_object_storage_credentials", { userId })) as {

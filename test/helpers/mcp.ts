@@ -12,7 +12,7 @@ import type { UsersApi } from "../../src/client/users-api.js";
 import type { Logger } from "../../src/log.js";
 import type { Safety, SafetyConfig } from "../../src/safety/index.js";
 import { createSafety } from "../../src/safety/index.js";
-import type { SandboxOptions } from "../../src/sandbox/index.js";
+import type { Sandbox, SandboxOptions } from "../../src/sandbox/index.js";
 import { createMcpServer, type ServerOptions } from "../../src/server.js";
 import { TOOLS } from "../../src/tools/registry.js";
 import { unfence } from "../safety/data-fence.js";
@@ -69,14 +69,38 @@ export async function connectClient(api: UsersApi, options: ConnectOptions = {})
     });
     return client;
   }
-  const server = newServer("legacy");
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
-  onTestFinished(async () => {
-    await client.close();
-    await server.close();
-  });
+  await client.connect(await linkedServerTransport(newServer("legacy")));
+  onTestFinished(() => client.close());
   return client;
+}
+
+/** The client half of an in-memory pair whose other half our server (2025 era) is connected to. */
+async function linkedServerTransport(server: ReturnType<typeof createMcpServer>): Promise<InMemoryTransport> {
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverTransport);
+  onTestFinished(() => server.close());
+  return clientTransport;
+}
+
+/**
+ * A transport to our server on the sandbox, for a third-party MCP client (2025 era, in memory, no
+ * confirmation step): the client half of a linked pair, which any client speaking JSON-RPC messages
+ * through start/send/close/onmessage can use.
+ */
+export async function sandboxServerTransport(): Promise<{ transport: InMemoryTransport; sandbox: Sandbox }> {
+  const sandbox = await useSandbox();
+  const contabo = clientFor(sandbox);
+  const safety = createSafety(
+    { auditSink: recordServerOutput, redactor: contabo.redactor, confirmMode: "off" },
+    TOOLS,
+  );
+  const server = createMcpServer({
+    api: contabo.api,
+    logger: testLogger(safety.redactor),
+    safety,
+    era: "legacy",
+  });
+  return { transport: await linkedServerTransport(server), sandbox };
 }
 
 /** Calls a tool and fails the test on an error result; returns the structured content. */

@@ -142,7 +142,7 @@ describe("what grants power is gated", () => {
     await callTool(client, "create_user", {
       ...NEW,
       email: "new.admin@example.com",
-      roles: [ADMIN, "Read only"],
+      roles: [String(ADMIN), "Read only"],
     });
     expect(asked).toHaveLength(1);
     const message = asked[0]?.message ?? "";
@@ -179,7 +179,7 @@ describe("what grants power is gated", () => {
 
   it("role ids are shown with their names, never as bare numbers", async () => {
     const { client, sandbox, asked } = await withPerson({ action: "decline" });
-    await callTool(client, "update_user", { userId: someUser(sandbox).userId, roles: [ADMIN] });
+    await callTool(client, "update_user", { userId: someUser(sandbox).userId, roles: [String(ADMIN)] });
     expect(asked[0]).toContain('with "Administrator" (id 1): administrator, may do everything');
     expect(asked[0]).not.toMatch(/with 1\b/);
   });
@@ -206,7 +206,7 @@ describe("the form shows everything the yes covers", () => {
     const { client, sandbox, asked } = await withPerson({ action: "accept", content: { confirm: true } });
     const text = await callToolError(client, "update_user", {
       userId: someUser(sandbox).userId,
-      roles: [999],
+      roles: ["999"],
     });
     expect(text).toContain("no role has the id 999");
     expect(asked).toEqual([]);

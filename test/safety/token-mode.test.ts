@@ -166,7 +166,7 @@ describe("token mode", () => {
       ok: true,
     });
     await askConfirmation(client, "update_user", { userId: user.userId, enabled: false });
-    await askConfirmation(client, "update_user", { userId: user.userId, roles: [3] });
+    await askConfirmation(client, "update_user", { userId: user.userId, roles: ["3"] });
     // Enabling undoes a lock-out: it asks too.
     await askConfirmation(client, "update_user", { userId: user.userId, enabled: true });
     // Reading is free; revealing a secret is not.

@@ -47,7 +47,7 @@ const INVALID: Array<[string, Record<string, unknown>, string]> = [
     { userId: USER, lastName: "y".repeat(256) },
     "lastName: Too big: expected string to have <=255 characters",
   ],
-  ["update_user", { userId: USER, roles: [0] }, "roles.0: Too small: expected number to be >=1"],
+  ["update_user", { userId: USER, roles: [7] }, 'roles.0: roles are strings: role names, or ids such as "7"'],
   ["delete_user", { userId: "1 OR 1=1" }, "userId must be a UUID"],
   [
     "reset_password",

@@ -44,7 +44,7 @@ describe("roles", () => {
       enabled: true,
       totp: false,
       locale: "en",
-      roles: ["read only", 101],
+      roles: ["read only", "101"],
     });
     expect(sandbox.state.users.get(created.userId)?.roleIds).toEqual([3, 101]);
     await callTool(client, "update_user", { userId: created.userId, roles: ["Billing", "DNS-MANAGERS"] });

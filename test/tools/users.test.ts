@@ -48,7 +48,7 @@ describe("user tools", () => {
       enabled: true,
       totp: true,
       locale: "pt-BR",
-      roles: [3],
+      roles: ["3"],
     });
     expect(created).not.toHaveProperty("tenantId"); // account-wide: left out of every result
     expect(created.userId).toMatch(UUID);
@@ -74,7 +74,7 @@ describe("user tools", () => {
     const updated = await callTool(client, "update_user", {
       userId: created.userId,
       enabled: false,
-      roles: [101, 102],
+      roles: ["101", "102"],
     });
     expect(updated).toMatchObject({ ok: true, userId: created.userId, updated: ["enabled", "roles"] });
     expect(apiRequests(sandbox).at(-1)).toMatchObject({
@@ -119,7 +119,7 @@ describe("user tools", () => {
     expect(forbidden).toContain("403 Forbidden");
     expect(forbidden).toContain("The account owner cannot be deleted");
 
-    const unknownRole = await callToolError(client, "update_user", { userId: owner?.userId, roles: [999] });
+    const unknownRole = await callToolError(client, "update_user", { userId: owner?.userId, roles: ["999"] });
     expect(unknownRole).toContain("400 Bad Request");
     expect(unknownRole).toContain("Role not found by roleId 999");
   });
