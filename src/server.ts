@@ -5,6 +5,7 @@ import {
   type ProtocolEra,
   type ServerContext,
   type StandardSchemaWithJSON,
+  type Tool,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { UsersApi } from "./client/users-api.js";
@@ -138,7 +139,7 @@ interface ToolConfig {
   description: string;
   inputSchema: ListedSchema;
   outputSchema?: ListedSchema;
-  annotations?: ToolDefinition["annotations"];
+  annotations?: Tool["annotations"];
 }
 
 interface Prepared {
@@ -187,8 +188,8 @@ function prepared(
       title: tool.annotations.title,
       description: tool.description,
       inputSchema: withListedJsonSchema(inputSchemaOf(tool, withTokens), listed.inputSchema),
-      outputSchema: withListedJsonSchema(outputSchemaOf(tool), listed.outputSchema),
-      annotations: tool.annotations,
+      outputSchema: withListedJsonSchema(outputSchemaOf(tool, withTokens), listed.outputSchema),
+      annotations: listed.annotations,
     };
     return { tool, config };
   });

@@ -38,20 +38,24 @@ export type GateResult =
   | { proceed: false; decision: "asked" | "declined" | "cancelled"; structured: ConfirmationOutput }
   | { proceed: false; decision: "expired" | "refused"; error: string };
 
-/** What a tool that may need confirmation can answer instead of its result. */
-export const confirmationOutputShape = {
+/** What a tool that may need confirmation answers instead of its result when the person says no. */
+const declinedOutputShape = {
+  message: z.string().optional(),
+};
+/** ...and, with --confirm token, the question itself. */
+const tokenOutputShape = {
   confirmationRequired: z.literal(true).optional(),
   confirmationToken: z.string().optional(),
   preview: z.object({ action: z.string(), target: z.record(z.string(), z.unknown()) }).optional(),
-  message: z.string().optional(),
+  ...declinedOutputShape,
 };
 type ConfirmationOutput = {
-  [K in keyof typeof confirmationOutputShape]?: z.output<(typeof confirmationOutputShape)[K]>;
+  [K in keyof typeof tokenOutputShape]?: z.output<(typeof tokenOutputShape)[K]>;
 };
 
-/** A confirmable tool publishes its result fields as optional, beside the confirmation fields. */
-export function confirmableOutput(output: z.ZodObject): z.ZodObject {
-  return z.object({ ...output.partial().shape, ...confirmationOutputShape });
+/** A confirmable tool publishes its result fields as optional, beside the confirmation fields of its mode. */
+export function confirmableOutput(output: z.ZodObject, { withTokens }: { withTokens: boolean }): z.ZodObject {
+  return z.object({ ...output.partial().shape, ...(withTokens ? tokenOutputShape : declinedOutputShape) });
 }
 
 /** The confirmation field a confirmable tool accepts (used with --confirm token). */
@@ -152,7 +156,6 @@ export class ConfirmationGate {
         proceed: false,
         decision: "declined",
         structured: {
-          preview: { action: shown.action, target: shown.target },
           message: shown.typeToConfirm
             ? "What the user typed did not match the e-mail address: nothing was done."
             : "The user did not tick yes: nothing was done.",

@@ -7,20 +7,24 @@ import { createUserRequestSchema } from "../contabo-api-schemas/users.js";
 const uuid = (what: string) =>
   z.guid({ error: `${what} must be a UUID such as 6cdf5968-f9fe-4192-97c2-f349e813c5e8` }).toLowerCase();
 
-export const userId = uuid("userId").describe("From retrieve_user_list.");
+/** A user's id; retrieve_user_list, whose description says "start here to find a userId", gives them. */
+export const userId = uuid("userId");
 /** An object storage's id as a filter of list_object_storage_credentials (which is where ids come from). */
 export const objectStorageIdFilter = uuid("objectStorageId");
-export const objectStorageId = objectStorageIdFilter.describe("From list_object_storage_credentials.");
+/** From list_object_storage_credentials, whose description says so. */
+export const objectStorageId = objectStorageIdFilter;
 export const credentialId = z
   .int({
     error: (issue) => (issue.code === "invalid_type" ? "credentialId must be a whole number" : undefined),
   })
   .min(1)
-  .max(Number.MAX_SAFE_INTEGER)
-  .describe("From list_object_storage_credentials.");
+  .max(Number.MAX_SAFE_INTEGER);
 
-export const page = z.int().min(1).max(1_000_000).optional();
-export const size = z.int().min(1).max(100).optional().describe("Default 10.");
+/** The highest page number accepted: a guard against absurd input, not a limit of the API. */
+export const MAX_PAGE = 1_000_000;
+export const page = z.int().min(1).max(MAX_PAGE).optional();
+/** The API's default page size is 10. */
+export const size = z.int().min(1).max(100).optional();
 /**
  * The spec's `orderBy`: entries `field:ASC|DESC` (its example is `name:asc`), with any field name:
  * which fields sort is the API's to say. Only a malformed entry is refused here.
@@ -42,10 +46,7 @@ export const orderBy = (example: string) =>
  */
 export const userFields = z.strictObject({
   ...createUserRequestSchema.shape,
-  email: z
-    .email({ error: "email must be a valid e-mail address" })
-    .max(255)
-    .describe("Unique in the account."),
+  email: z.email({ error: "email must be a valid e-mail address" }).max(255),
   // Strings only, names or ids alike: a union of primitive types converts to "any value" in some
   // agent frameworks (LangChain's adapter), so "7" stands for the role id 7.
   roles: z
@@ -58,6 +59,6 @@ export const redirectUrl = z
   .url({ protocol: /^https$/, error: "redirectUrl must be an https URL" })
   .max(2000)
   .optional()
-  .describe("Where the e-mail's link leads afterwards: https, on an allowed host (auth_status lists them).");
+  .describe("Where the link leads afterwards: https, on an allowed host (see auth_status).");
 
-export const reveal = z.boolean().optional().describe("Show the secret in full (asks the user first).");
+export const reveal = z.boolean().optional().describe("Unmask the secret (asks the user first).");

@@ -22,7 +22,7 @@ const shown = (credential: Credential, revealed: boolean | undefined) =>
 export const listObjectStorageCredentials = defineTool({
   name: "list_object_storage_credentials",
   description:
-    "List a user's S3 credentials (one per object storage); secret keys masked unless reveal=true.",
+    "List a user's S3 credentials (one per object storage): the objectStorageId and credentialId the other tools take. Secret keys masked unless reveal=true.",
   input: z.strictObject({
     userId,
     page,

@@ -57,34 +57,47 @@ export function credentialResult(
   return { ...withoutTenant(credential), secretKey };
 }
 
-/** A user as a row: what most questions need, with role names instead of role objects. */
-export function compactUser(user: User): z.input<typeof listedUser> {
-  const { userId, email, firstName, lastName, enabled, totp, emailVerified, owner } = user;
-  return {
-    userId,
-    email,
-    firstName,
-    lastName,
-    enabled,
-    totp,
-    emailVerified,
-    owner,
-    roles: user.roles.map((r) => r.name),
-  };
-}
+/** The fields a listed user's row can have: the record's own, with role names instead of role objects. */
+export const USER_ROW_FIELDS = [
+  "userId",
+  "email",
+  "firstName",
+  "lastName",
+  "enabled",
+  "totp",
+  "emailVerified",
+  "owner",
+  "roles",
+  "locale",
+] as const;
+export type UserRowField = (typeof USER_ROW_FIELDS)[number];
 
-/** A listed user: a compact row (roles as names) or, with detail=full, the whole record. */
-export const listedUser = z.looseObject({
-  userId: z.string(),
-  email: z.string(),
-  firstName: z.string().nullable(),
-  lastName: z.string().nullable(),
-  enabled: z.boolean(),
-  totp: z.boolean(),
-  emailVerified: z.boolean(),
-  owner: z.boolean(),
-  roles: z.array(z.union([z.string(), roleOutput])),
-});
+/** A listed user: the fields asked for (tools/user-list.ts). */
+export const listedUser = z
+  .object({
+    userId: z.string(),
+    email: z.string(),
+    firstName: z.string().nullable(),
+    lastName: z.string().nullable(),
+    enabled: z.boolean(),
+    totp: z.boolean(),
+    emailVerified: z.boolean(),
+    owner: z.boolean(),
+    roles: z.array(z.string()),
+    locale: z.string(),
+  } satisfies Record<UserRowField, z.ZodType>)
+  .partial();
+
+/** `user` as a row of the given fields, in their canonical order. */
+export function userRow(user: User, fields: ReadonlySet<UserRowField>): z.input<typeof listedUser> {
+  const row: z.input<typeof listedUser> = {};
+  for (const field of USER_ROW_FIELDS) {
+    if (!fields.has(field)) continue;
+    if (field === "roles") row.roles = user.roles.map((role) => role.name);
+    else Object.assign(row, { [field]: user[field] });
+  }
+  return row;
+}
 
 /** The page a list result is: page, size, totalElements, totalPages (numbers, as the API gives them). */
 export const paginationOutput = z.record(z.string(), z.number());

@@ -9,8 +9,9 @@ import {
 import { retrieveRole, retrieveRoleList } from "./roles.js";
 import { retrieveUserAudits } from "./user-audits.js";
 import { resendEmailVerification, resetPassword } from "./user-emails.js";
+import { retrieveUserList } from "./user-list.js";
 import { retrieveUserIsPasswordSet } from "./user-password-status.js";
-import { createUser, deleteUser, retrieveUser, retrieveUserList, updateUser } from "./users.js";
+import { createUser, deleteUser, retrieveUser, updateUser } from "./users.js";
 
 /** Every tool this server offers, in the order they are listed. */
 export const TOOLS: readonly ToolDefinition[] = [

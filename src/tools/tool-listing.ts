@@ -2,6 +2,7 @@ import type { Tool } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { confirmableOutput, confirmationInputShape } from "../safety/confirmation.js";
 import type { ToolDefinition } from "./define-tool.js";
+import { MAX_PAGE } from "./fields.js";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -13,8 +14,8 @@ const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_I
  * The `tools/list` result, made once per set of tools: every token of it is paid in every
  * conversation, so the JSON Schemas are generated from the zod schemas and then trimmed of what
  * tells a model nothing: `$schema` on each, regexes that repeat a `format` (uuid, email), bounds
- * that are just the safe-integer range, and, in output schemas, `additionalProperties: false` and
- * `required`.
+ * that are just the safe-integer range or guards against absurd input, and, in output schemas,
+ * `additionalProperties` and `required`.
  */
 export function toolListing(tools: readonly ToolDefinition[], { withTokens = false } = {}): Tool[] {
   const cache = withTokens ? tokenListings : listings;
@@ -29,10 +30,10 @@ export function toolListing(tools: readonly ToolDefinition[], { withTokens = fal
       "input",
     ) as Tool["inputSchema"],
     outputSchema: trimmed(
-      z.toJSONSchema(outputSchemaOf(tool), { target: "draft-7", io: "output" }),
+      z.toJSONSchema(outputSchemaOf(tool, withTokens), { target: "draft-7", io: "output" }),
       "output",
     ) as Tool["outputSchema"],
-    annotations: tool.annotations,
+    annotations: listedAnnotations(tool),
   }));
   cache.set(tools, listing);
   return listing;
@@ -55,18 +56,36 @@ export function inputSchemaOf(tool: ToolDefinition, withTokens: boolean): z.ZodO
 
 const confirmableInputs = new WeakMap<ToolDefinition, z.ZodObject>();
 
-/** The schema a tool publishes for its results: with the confirmation fields when it may ask first. */
-export function outputSchemaOf(tool: ToolDefinition): z.ZodObject {
+/**
+ * The schema a tool publishes for its results: when it may ask first, its fields become optional
+ * beside what a declined confirmation answers, and, with tokens, the token mode's fields.
+ */
+export function outputSchemaOf(tool: ToolDefinition, withTokens: boolean): z.ZodObject {
   if (!tool.confirm) return tool.output;
-  let schema = confirmable.get(tool);
+  const cache = withTokens ? tokenOutputs : confirmableOutputs;
+  let schema = cache.get(tool);
   if (!schema) {
-    schema = confirmableOutput(tool.output);
-    confirmable.set(tool, schema);
+    schema = confirmableOutput(tool.output, { withTokens });
+    cache.set(tool, schema);
   }
   return schema;
 }
 
-const confirmable = new WeakMap<ToolDefinition, z.ZodObject>();
+const confirmableOutputs = new WeakMap<ToolDefinition, z.ZodObject>();
+const tokenOutputs = new WeakMap<ToolDefinition, z.ZodObject>();
+
+/**
+ * The annotations as listed, without what says nothing: the title is listed once, at the top level;
+ * a read-only tool states only that, since the spec gives destructiveHint and idempotentHint a
+ * meaning only when readOnlyHint is false; openWorldHint is left out when true, its default (every
+ * tool here reaches Contabo).
+ */
+export function listedAnnotations({ annotations }: ToolDefinition): Tool["annotations"] {
+  const { title: _, openWorldHint, ...hints } = annotations;
+  const open = openWorldHint ? {} : { openWorldHint };
+  if (hints.readOnlyHint) return { readOnlyHint: true, ...open };
+  return { ...hints, ...open };
+}
 
 const listings = new WeakMap<readonly ToolDefinition[], Tool[]>();
 const tokenListings = new WeakMap<readonly ToolDefinition[], Tool[]>();
@@ -107,9 +126,17 @@ function trimNode(node: unknown, io: "input" | "output"): unknown {
       SAFE_INTEGER_BOUNDS.has(value)
     )
       continue;
+    // Length caps and the page ceiling guard the server against absurd input; they tell a model
+    // nothing, and the server still enforces them with a clear error.
+    if ((key === "maxLength" || key === "maxItems") && io === "input") continue;
+    if (key === "maximum" && value === MAX_PAGE) continue;
     if (key === "propertyNames" && isStringType(value)) continue;
     if (key === "additionalProperties" && isEmptyObject(value)) continue;
-    if (key === "additionalProperties" && value === false && io === "output") continue;
+    // An output's additionalProperties (false, or a record's value type) tells a model nothing the
+    // result itself does not show.
+    if (key === "additionalProperties" && io === "output") continue;
+    // A result shows its constant (ok: true) itself.
+    if (key === "const" && io === "output") continue;
     // A result lists every field it has; "required" in an output schema would only repeat them.
     if (key === "required" && io === "output") continue;
     out[key] = trimNode(value, io);

@@ -1,95 +1,13 @@
 import { z } from "zod";
-import { readPages } from "../client/read-pages.js";
 import { fingerprint } from "../safety/fingerprint.js";
 import { quoteUntrusted } from "../safety/untrusted-text.js";
 import { ADDITIVE_WRITE, DESTRUCTIVE_IDEMPOTENT_WRITE, defineTool, READ } from "./define-tool.js";
-import { orderBy, page, size, userFields, userId } from "./fields.js";
+import { userFields, userId } from "./fields.js";
 import { onlyItem } from "./only-item.js";
-import {
-  compactUser,
-  done,
-  doneOutput,
-  listedUser,
-  paginationOutput,
-  userOutput,
-  userResult,
-} from "./outputs.js";
+import { done, doneOutput, userOutput, userResult } from "./outputs.js";
 import { latestChangeOf, liveUser, userDetails, userLabel } from "./previews.js";
 import { describeRoles, roleIdsFor } from "./role-names.js";
 import { warningsOutput, withWarnings } from "./warnings.js";
-
-export const retrieveUserList = defineTool({
-  name: "retrieve_user_list",
-  description:
-    "List users as compact rows (detail=full: whole records), one page or all=true. Start here to find a userId.",
-  input: z
-    .strictObject({
-      page,
-      size,
-      orderBy: orderBy("email:asc"),
-      email: z.string().min(1).max(255).optional().describe("Substring of the e-mail."),
-      enabled: z.boolean().optional(),
-      owner: z.boolean().optional(),
-      all: z.boolean().optional().describe("Follow every page of 100 (from page), up to limit users."),
-      limit: z
-        .int()
-        .min(1)
-        .max(10_000)
-        .optional()
-        .describe("With all: at most this many users; default 1000."),
-      detail: z.enum(["compact", "full"]).optional(),
-    })
-    .refine(({ all, limit }) => limit === undefined || all === true, {
-      error: "limit applies only with all=true; for one page use size",
-      path: ["limit"],
-    })
-    .refine(({ all, size }) => size === undefined || all !== true, {
-      error: "size applies only to one page; all=true reads pages of 100 (use limit to read fewer users)",
-      path: ["size"],
-    }),
-  output: z.object({
-    users: z.array(listedUser),
-    pagination: paginationOutput,
-    truncated: z.boolean().optional(),
-    requestId: z.string(),
-    warnings: warningsOutput,
-  }),
-  annotations: { title: "List users", ...READ },
-  run: async ({ all, limit = 1_000, detail, ...query }, { api, signal, progress }) => {
-    const row = detail === "full" ? userResult : compactUser;
-    if (!all) {
-      const result = await api.retrieveUserList(query, { signal });
-      return {
-        users: result.body.data.map(row),
-        pagination: result.body._pagination,
-        requestId: result.requestId,
-        ...withWarnings(result.body.warnings),
-      };
-    }
-    // Whole lists always come in pages of 100: a small size must not multiply the upstream requests.
-    const pageQuery = { ...query, size: 100 };
-    const warnings: string[] = [];
-    const readPage = async (page: number) => {
-      const result = await api.retrieveUserList({ ...pageQuery, page }, { signal });
-      warnings.push(...result.body.warnings);
-      return result;
-    };
-    const read = await readPages(readPage, {
-      from: query.page,
-      max: limit,
-      beforePage: (read, total) => progress(read, total, `${read} users read`),
-    });
-    await progress(read.items.length, read.items.length, `${read.items.length} users read`);
-    return {
-      users: read.items.map(row),
-      pagination: read.last.body._pagination,
-      // Stopped at the limit while more users remain: say so rather than pretend the list is complete.
-      truncated: read.truncated,
-      requestId: read.last.requestId,
-      ...withWarnings(warnings),
-    };
-  },
-});
 
 export const retrieveUser = defineTool({
   name: "retrieve_user",
@@ -110,7 +28,7 @@ export const retrieveUser = defineTool({
 export const createUser = defineTool({
   name: "create_user",
   description:
-    "Create a user; Contabo e-mails them an invitation to set a password. Access comes from roles: without any, a user can do nothing; giving roles asks the user first.",
+    "Invite a user: Contabo e-mails them a link to set a password. Roles give access (none: no access); giving roles asks the user first.",
   input: userFields,
   output: z.object({ userId: z.string(), requestId: z.string() }),
   annotations: { title: "Create user", ...ADDITIVE_WRITE },

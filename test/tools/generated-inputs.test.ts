@@ -47,7 +47,32 @@ const VALID_FIELDS: Record<string, fc.Arbitrary<unknown>> = {
   locale: fc.constantFrom(...LOCALES),
   firstName: fc.string({ minLength: 1, maxLength: 40 }),
   lastName: fc.string({ minLength: 1, maxLength: 40 }),
-  roles: fc.array(fc.integer({ min: 1, max: 200 }), { maxLength: 5 }),
+  // Role names of the sandbox's seed, and ids as strings (the ids the seed has, and others).
+  roles: fc.array(
+    fc.oneof(
+      fc.constantFrom("Billing", "Read only", "infrastructure"),
+      fc.integer({ min: 1, max: 200 }).map(String),
+    ),
+    { maxLength: 5 },
+  ),
+  role: fc.constantFrom("Billing", "read only", "101", "3"),
+  emailVerified: fc.boolean(),
+  countOnly: fc.boolean(),
+  fields: fc.uniqueArray(
+    fc.constantFrom(
+      "userId",
+      "email",
+      "firstName",
+      "lastName",
+      "enabled",
+      "totp",
+      "emailVerified",
+      "owner",
+      "roles",
+      "locale",
+    ),
+    { minLength: 1 },
+  ),
   regionName: fc.constantFrom("European Union", "United States (Central)", "Asia (Singapore)"),
   displayName: fc.string({ minLength: 1, maxLength: 40 }),
   // Sent only to the allowed hosts (contabo.com by default): any path and query there.
@@ -60,7 +85,6 @@ const VALID_FIELDS: Record<string, fc.Arbitrary<unknown>> = {
     .map(([host, path, query]) => `https://${host}${path}${query ? `?${query}` : ""}`),
   all: fc.boolean(),
   limit: fc.integer({ min: 1, max: 200 }),
-  detail: fc.constantFrom("compact", "full"),
   name: fc.string({ minLength: 1, maxLength: 40 }),
   apiName: fc.constantFrom("/v1/users", "/v1/compute/instances"),
   tagName: fc.string({ minLength: 1, maxLength: 20 }),

@@ -68,8 +68,8 @@ describe("roles", () => {
   });
 });
 
-describe("retrieve_user_list rows, detail and all pages", () => {
-  it("answers compact rows by default, whole records with detail=full", async () => {
+describe("retrieve_user_list rows and all pages", () => {
+  it("answers rows of every field but the locale by default, and the fields asked for", async () => {
     const { client } = await connectToSandbox();
     const compact = await callTool<{ users: Row[] }>(client, "retrieve_user_list", { size: 3 });
     expect(Object.keys(compact.users[0] ?? {}).sort()).toEqual(
@@ -86,12 +86,12 @@ describe("retrieve_user_list rows, detail and all pages", () => {
       ].sort(),
     );
     expect(compact.users.flatMap((u) => u.roles).every((role) => typeof role === "string")).toBe(true);
-    const full = await callTool<{ users: Array<Row & { locale: string }> }>(client, "retrieve_user_list", {
+    const chosen = await callTool<{ users: Array<Record<string, unknown>> }>(client, "retrieve_user_list", {
       size: 3,
-      detail: "full",
+      fields: ["locale", "email"],
     });
-    expect(full.users[0]?.locale).toBeDefined();
-    expect(full.users.flatMap((u) => u.roles).every((role) => typeof role === "object")).toBe(true);
+    expect(chosen.users).toHaveLength(3);
+    for (const row of chosen.users) expect(Object.keys(row)).toEqual(["email", "locale"]);
   });
 
   it("all=true follows every page, with progress notifications, and says when it stopped at the limit", async () => {
@@ -146,7 +146,7 @@ describe("retrieve_user_list with all=true: page size and limit", () => {
   it("refuses limit without all, since one page is sized with size", async () => {
     const { client } = await connectToSandbox();
     expect(await callToolError(client, "retrieve_user_list", { limit: 5 })).toContain(
-      "limit applies only with all=true",
+      "limit applies only to all=true, countOnly and the totp, emailVerified and role filters; for one page use size",
     );
   });
 
@@ -154,7 +154,14 @@ describe("retrieve_user_list with all=true: page size and limit", () => {
     // Red team: {all: true, size: 1, limit: 10000} sent 3,001 upstream GETs for 3,000 users.
     const { client, sandbox } = await connectToSandbox({ sandbox: { userCount: 3_000 } });
     const refused = await callToolError(client, "retrieve_user_list", { all: true, size: 1, limit: 10_000 });
-    expect(refused).toContain("size applies only to one page; all=true reads pages of 100");
+    expect(refused).toContain(
+      "size applies only to one page; all=true, countOnly and the totp, emailVerified and role filters read pages of 100",
+    );
+    for (const filter of [{ totp: false }, { countOnly: true }, { role: "Billing" }]) {
+      expect(await callToolError(client, "retrieve_user_list", { ...filter, size: 1 })).toContain(
+        "size applies only to one page",
+      );
+    }
     expect(apiRequests(sandbox)).toEqual([]);
     const everyone = await callTool<{ users: Row[] }>(client, "retrieve_user_list", {
       all: true,

@@ -1,0 +1,130 @@
+import { z } from "zod";
+import { readPages } from "../client/read-pages.js";
+import type { User } from "../contabo-api-schemas/users.js";
+import { defineTool, READ, type ToolContext } from "./define-tool.js";
+import { orderBy, page, size } from "./fields.js";
+import { listedUser, paginationOutput, USER_ROW_FIELDS, type UserRowField, userRow } from "./outputs.js";
+import { roleIdsFor } from "./role-names.js";
+import { warningsOutput, withWarnings } from "./warnings.js";
+
+/** Every field of a row but the locale, which few questions need. */
+const DEFAULT_FIELDS = new Set<UserRowField>(USER_ROW_FIELDS.filter((field) => field !== "locale"));
+/** Users read by all=true, the filters read here and countOnly, unless `limit` says otherwise. */
+const DEFAULT_LIMIT = 1_000;
+
+const filtersAndPaging = z.strictObject({
+  page,
+  size,
+  orderBy: orderBy("email:asc"),
+  email: z.string().min(1).max(255).optional().describe("Substring of the e-mail."),
+  enabled: z.boolean().optional(),
+  owner: z.boolean().optional(),
+  totp: z.boolean().optional().describe("false: users without 2FA."),
+  emailVerified: z.boolean().optional(),
+  role: z.string().min(1).max(255).optional().describe("Users with this role (name or id)."),
+  all: z.boolean().optional().describe("Follow every page (from page)."),
+  limit: z.int().min(1).max(10_000).optional().describe("Most users read over all pages; default 1000."),
+  fields: z
+    .array(z.enum(USER_ROW_FIELDS))
+    .min(1)
+    .max(USER_ROW_FIELDS.length)
+    .optional()
+    .describe("Row fields; default all but locale."),
+  countOnly: z.boolean().optional().describe("Only count the matching users."),
+});
+
+type Args = z.output<typeof filtersAndPaging>;
+
+/** The filters the Users API does not have: applied here, to every user of every page read. */
+const hasLocalFilter = ({ totp, emailVerified, role }: Args) =>
+  totp !== undefined || emailVerified !== undefined || role !== undefined;
+
+/** Whether a call reads the whole list rather than one page. */
+function readsEveryPage(args: Args): boolean {
+  return args.all === true || args.countOnly === true || hasLocalFilter(args);
+}
+
+const input = filtersAndPaging
+  .refine((args) => args.limit === undefined || readsEveryPage(args), {
+    error:
+      "limit applies only to all=true, countOnly and the totp, emailVerified and role filters; for one page use size",
+    path: ["limit"],
+  })
+  .refine((args) => args.size === undefined || !readsEveryPage(args), {
+    error:
+      "size applies only to one page; all=true, countOnly and the totp, emailVerified and role filters read pages of 100 (use limit to read fewer users)",
+    path: ["size"],
+  });
+
+/** A predicate for the filters applied here; the role is resolved first, so an unknown name is an error. */
+async function localFilter(args: Args, { api, signal }: ToolContext): Promise<(user: User) => boolean> {
+  const [roleId] = (await roleIdsFor(args.role === undefined ? undefined : [args.role], api, signal)) ?? [];
+  return (user) =>
+    (args.totp === undefined || user.totp === args.totp) &&
+    (args.emailVerified === undefined || user.emailVerified === args.emailVerified) &&
+    (roleId === undefined || user.roles.some((role) => role.roleId === roleId));
+}
+
+export const retrieveUserList = defineTool({
+  name: "retrieve_user_list",
+  description:
+    "List users as rows. Filter instead of reading everyone: totp, emailVerified and role filter every page, fields trims rows, countOnly counts. Start here to find a userId.",
+  input,
+  output: z.object({
+    users: z.array(listedUser).optional(),
+    count: z.number().optional(),
+    pagination: paginationOutput.optional(),
+    truncated: z.boolean().optional(),
+    requestId: z.string(),
+    warnings: warningsOutput,
+  }),
+  annotations: { title: "List users", ...READ },
+  run: async (args, context) => {
+    const { api, signal, progress } = context;
+    const { all, limit = DEFAULT_LIMIT, fields, countOnly, totp, emailVerified, role, ...query } = args;
+    const rowFields = fields ? new Set(fields) : DEFAULT_FIELDS;
+    if (!readsEveryPage(args)) {
+      const result = await api.retrieveUserList(query, { signal });
+      return {
+        users: result.body.data.map((user) => userRow(user, rowFields)),
+        pagination: result.body._pagination,
+        requestId: result.requestId,
+        ...withWarnings(result.body.warnings),
+      };
+    }
+    if (countOnly && !hasLocalFilter(args)) {
+      // The API counts: one request for one user, and its totalElements.
+      const result = await api.retrieveUserList({ ...query, page: 1, size: 1 }, { signal });
+      return {
+        count: result.body._pagination.totalElements,
+        requestId: result.requestId,
+        ...withWarnings(result.body.warnings),
+      };
+    }
+    const matches = await localFilter(args, context);
+    // Whole lists always come in pages of 100: a small size must not multiply the upstream requests.
+    const warnings: string[] = [];
+    const read = await readPages(
+      async (page) => {
+        const result = await api.retrieveUserList({ ...query, size: 100, page }, { signal });
+        warnings.push(...result.body.warnings);
+        return result;
+      },
+      {
+        from: query.page,
+        max: limit,
+        beforePage: (read, total) => progress(read, total, `${read} users read`),
+      },
+    );
+    await progress(read.items.length, read.items.length, `${read.items.length} users read`);
+    const found = read.items.filter(matches);
+    return {
+      ...(countOnly ? {} : { users: found.map((user) => userRow(user, rowFields)) }),
+      count: found.length,
+      // Stopped at the limit while more users remain: say so rather than pretend the list is complete.
+      truncated: read.truncated,
+      requestId: read.last.requestId,
+      ...withWarnings(warnings),
+    };
+  },
+});
