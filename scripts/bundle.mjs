@@ -1,10 +1,58 @@
 // Bundles the CLI and its dependencies into dist/package: what the npm package and the MCP Bundle
 // ship. Code splitting keeps the HTTP transport and the sandbox in chunks that load only when used.
+
 import { rmSync, writeFileSync } from "node:fs";
-import { build } from "esbuild";
+import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { build, transform } from "esbuild";
 import { TOOLS } from "../dist/tools/registry.js";
 import { toolListing } from "../dist/tools/tool-listing.js";
 import { thirdPartyNotices } from "./third-party-notices.mjs";
+
+/**
+ * The dependencies' local identifiers are minified as each file loads: their error classes name
+ * themselves (this.name = "SdkError"), and a smaller bundle compiles faster at every start. Exports
+ * keep their names, and so does all of our own code.
+ */
+const minifiedDependencies = {
+  name: "minified-dependencies",
+  setup(bundle) {
+    bundle.onLoad({ filter: /[\\/]node_modules[\\/].*\.[cm]?js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      // In an ES module the top-level scope is the module's own, so its names shrink too.
+      const esm = /^(import|export)\b/m.test(source);
+      const { code } = await transform(source, {
+        loader: "js",
+        ...(esm ? { format: "esm" } : {}),
+        minifyIdentifiers: true,
+        sourcemap: "inline",
+        sourcefile: args.path,
+      });
+      return { contents: code, loader: "js", resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+/**
+ * zod re-exports all its 60-odd locales as `z.locales` and `z.core.locales` (about 300 kB of the bundle, parsed at every
+ * start); the messages used are the English ones, which zod configures by default. `z.locales`
+ * keeps only `en`.
+ */
+const englishOnlyZod = {
+  name: "english-only-zod",
+  setup(bundle) {
+    bundle.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic[\\/]external|core[\\/]index)\.js$/.test(args.importer)
+        ? { path: join(dirname(args.importer), "../locales/en.js"), namespace: "english-locales" }
+        : undefined,
+    );
+    bundle.onLoad({ filter: /.*/, namespace: "english-locales" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      loader: "js",
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
 
 // Chunk names carry content hashes: start clean so that no stale chunk is shipped.
 rmSync("dist/package", { recursive: true, force: true });
@@ -36,6 +84,7 @@ const result = await build({
   },
   logLevel: "warning",
   metafile: true,
+  plugins: [englishOnlyZod, minifiedDependencies],
 });
 
 // The licences of everything bundled, shipped with it.

@@ -1,4 +1,7 @@
-import { STATUS_CODES } from "node:http";
+import { createRequire } from "node:module";
+
+/** node:http is loaded when an error first needs a status text, not at every start (about 2 ms). */
+const load = createRequire(import.meta.url);
 
 /**
  * Every failure of the Contabo client is one of these. Each message says what went wrong in words a
@@ -83,7 +86,7 @@ export class ContaboConfigError extends ContaboError {
 }
 
 function statusText(status: number): string {
-  return STATUS_CODES[status] ?? "";
+  return (load("node:http") as typeof import("node:http")).STATUS_CODES[status] ?? "";
 }
 
 /** What to do next, by status, following the error table of the spec's `info.description`. */
