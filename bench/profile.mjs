@@ -106,9 +106,12 @@ if (mode === "http") {
 }
 await sandbox.close();
 
-const [file] = readdirSync(profileDir).filter((name) => name.endsWith(".cpuprofile"));
-if (!file) throw new Error(`no profile in ${profileDir}`);
-const profile = JSON.parse(readFileSync(join(profileDir, file), "utf8"));
+// A pinned stdio client probes a short-lived sibling process first: the profile is the largest.
+const profiles = readdirSync(profileDir)
+  .filter((name) => name.endsWith(".cpuprofile"))
+  .map((name) => JSON.parse(readFileSync(join(profileDir, name), "utf8")));
+const profile = profiles.sort((a, b) => b.samples.length - a.samples.length)[0];
+if (!profile) throw new Error(`no profile in ${profileDir}`);
 const selfMicros = new Map();
 const dt = new Map();
 for (let i = 0; i < profile.samples.length; i++) {

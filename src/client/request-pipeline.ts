@@ -193,7 +193,7 @@ export class RequestPipeline {
       const body = (
         spec.response === undefined ? undefined : parseSuccessBody(spec.response, operation, text, requestId)
       ) as ResponseBody<S>;
-      this.options.redactor?.rememberFieldsOf(body);
+      this.options.redactor?.rememberFieldsOf(body, text);
       return { body, operation, status, requestId };
     }
   }

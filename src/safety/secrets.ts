@@ -79,12 +79,19 @@ export class SecretRedactor {
     }
   }
 
-  /** Remembers the values under secret-looking keys anywhere in a parsed JSON value. */
-  rememberFieldsOf(value: unknown): void {
+  /**
+   * Remembers the values under secret-looking keys anywhere in a parsed JSON value. Given the JSON
+   * text it was parsed from, it skips the walk when no such key can be in it: none matches in the
+   * text, and the text has no `\u` escape that could spell one (most answers, such as user lists).
+   */
+  rememberFieldsOf(value: unknown, json?: string): void {
+    if (json !== undefined && !SECRET_KEY.test(json) && !json.includes("\\u")) return;
     if (Array.isArray(value)) {
       for (const item of value) this.rememberFieldsOf(item);
     } else if (value !== null && typeof value === "object") {
-      for (const [key, field] of Object.entries(value)) {
+      const record = value as Record<string, unknown>;
+      for (const key in record) {
+        const field = record[key];
         if (SECRET_KEY.test(key) && typeof field === "string") this.remember(field);
         else this.rememberFieldsOf(field);
       }

@@ -134,6 +134,23 @@ describe("redaction", () => {
     });
   });
 
+  it("learns the secrets of an answer from its JSON text, however its keys are written", () => {
+    const redactor = new SecretRedactor();
+    const answers = [
+      '{"data":[{"secretKey":"plain-key-secret-1"}]}',
+      '{"data":[{"SECRETKEY":"upper-case-secret-2"}]}',
+      // JSON.parse spells the key "secretKey": the text alone does not show it.
+      '{"data":[{"\\u0073ecretKey":"escaped-key-secret-3"}]}',
+    ];
+    for (const json of answers) redactor.rememberFieldsOf(JSON.parse(json), json);
+    expect(redactor.text("plain-key-secret-1 upper-case-secret-2 escaped-key-secret-3")).toBe(
+      "[redacted] [redacted] [redacted]",
+    );
+    const quiet = '{"data":[{"email":"long-enough-value@example.com"}]}';
+    redactor.rememberFieldsOf(JSON.parse(quiet), quiet);
+    expect(redactor.text("long-enough-value@example.com")).toBe("long-enough-value@example.com");
+  });
+
   it("keeps the most recent 1,000 secrets, so that its cost stays bounded", () => {
     const redactor = new SecretRedactor();
     redactor.remember("the-configured-password", true);
