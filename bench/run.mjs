@@ -20,6 +20,7 @@ const OURS = join(ROOT, "dist/package/cli.js");
 const FLOOR = join(ROOT, "bench/floor-server.mjs");
 const FLOOR_BUNDLE = join(ROOT, "bench/floor-server.bundle.mjs");
 const THIN = join(ROOT, "bench/thin-server.mjs");
+const THIN_HTTP = join(ROOT, "bench/thin-http-server.mjs");
 const SIZES = quick
   ? { coldRuns: 3, calls: 100, warmup: 20, seconds: 1, memoryCalls: 1_000, pages: 10, idleRounds: 1 }
   : { coldRuns: 15, calls: 1_000, warmup: 100, seconds: 8, memoryCalls: 20_000, pages: 100, idleRounds: 5 };
@@ -511,15 +512,35 @@ const forSeconds = async (seconds, loop) => {
   );
   return count / seconds;
 };
+// The practical limit over HTTP: the thinnest v2 server doing the same GET behind one tool, served
+// by the SDK's stateless handler on node:http as ours is (bench/thin-http-server.mjs).
+const thinHttp = spawn(process.execPath, [THIN_HTTP], {
+  env: cleanEnv({ BENCH_TOKEN: token, BENCH_API_URL: sandbox.apiUrl }),
+  stdio: ["ignore", "ignore", "pipe"],
+});
+const thinUrl = await new Promise((resolve) => {
+  let stderr = "";
+  thinHttp.stderr.on("data", (chunk) => {
+    stderr += chunk;
+    const match = /"url":"([^"]+)"/.exec(stderr);
+    if (match) resolve(match[1]);
+  });
+});
 await forSeconds(0.5, mcpCall("modern"));
 await forSeconds(0.5, mcpCall("legacy"));
+await forSeconds(0.5, mcpCall("modern", thinUrl));
 const oursPerSecond = await forSeconds(SIZES.seconds, mcpCall("modern"));
 const legacyPerSecond = await forSeconds(SIZES.seconds, mcpCall("legacy"));
+const thinPerSecond = await forSeconds(SIZES.seconds, mcpCall("modern", thinUrl));
 const rawPerSecond = await forSeconds(SIZES.seconds, () => rawGet(sandbox, token, "/v1/users?size=10"));
+thinHttp.kill();
 report("throughputPerSecond", {
   ours: round(oursPerSecond, 0),
+  thinnestV2HttpServer: round(thinPerSecond, 0),
   rawUndici: round(rawPerSecond, 0),
   ratio: round(oursPerSecond / rawPerSecond),
+  thinnestRatio: round(thinPerSecond / rawPerSecond),
+  ratioToThinnest: round(oursPerSecond / thinPerSecond),
   target: ">= 0.6",
   concurrency: 16,
 });

@@ -187,8 +187,8 @@ async function serve(command: Extract<Command, { kind: "serve" }>, cleanups: Cle
   const { redirectHosts } = command;
   // Settings from ~/.cntb.yaml: errors name its keys and the file, not the CONTABO_* variables.
   const api = naming ? namingErrors(client.api, naming) : client.api;
-  const newServer = (era: ProtocolEra) =>
-    createMcpServer({ api, logger, safety, about, era, anonymousCaller, redirectHosts });
+  const newServer = (era: ProtocolEra, calledTool?: string) =>
+    createMcpServer({ api, logger, safety, about, era, anonymousCaller, redirectHosts, calledTool });
   const onerror = (error: Error) => logger.warn("MCP protocol error", { error: error.message });
 
   if (command.http) {

@@ -46,6 +46,12 @@ export interface ServerOptions {
   anonymousCaller?: string;
   /** Hosts (and subdomains) a redirectUrl may lead to; default contabo.com. */
   redirectHosts?: readonly string[];
+  /**
+   * A server for one tools/call of this tool (a stateless HTTP request): only that tool is
+   * registered, without resources and prompts. An unknown name gets the whole server, which
+   * answers as for any unknown tool.
+   */
+  calledTool?: string;
 }
 
 const NOT_GIVEN = { apiUrl: "(not given)", sandbox: false, authMode: "(not given)" };
@@ -72,6 +78,7 @@ export function createMcpServer({
   era = "legacy",
   anonymousCaller = "stdio",
   redirectHosts = DEFAULT_REDIRECT_HOSTS,
+  calledTool,
 }: ServerOptions): McpServer {
   const layer = "gate" in safety ? safety : createSafety(safety, tools);
   const { settings, registrations, listed, present } = prepared(tools, layer, about, redirectHosts);
@@ -98,7 +105,8 @@ export function createMcpServer({
   );
   const logLevel = new McpLogLevel(era);
   logLevel.install(server);
-  for (const { tool, config } of registrations) {
+  const called = registrations.find(({ tool }) => tool.name === calledTool);
+  for (const { tool, config } of called ? [called] : registrations) {
     server.registerTool<ListedSchema, ListedSchema>(
       tool.name,
       config,
@@ -123,8 +131,10 @@ export function createMcpServer({
       },
     );
   }
-  registerResources(server, api, layer.selection.enabled, layer.redactor);
-  registerPrompts(server, layer.redactor);
+  if (!called) {
+    registerResources(server, api, layer.selection.enabled, layer.redactor);
+    registerPrompts(server, layer.redactor);
+  }
   // The SDK would convert every schema on every tools/list; this listing is made once, and trimmed.
   // An OAuth caller sees only the tools its scopes allow (safety/scope-policy.ts); others see all.
   server.server.setRequestHandler("tools/list", (_request, ctx) => {

@@ -34,6 +34,11 @@ export function parseServiceUrl(value: string, variable: string): URL {
 
 /** Joins a base URL (which may carry a path prefix) and an API path such as `/v1/users`. */
 export function joinUrl(base: URL, path: string): URL {
+  return new URL(joinedUrl(base, path));
+}
+
+/** joinUrl's URL as a string. */
+export function joinedUrl(base: URL, path: string): string {
   const prefix = base.pathname.endsWith("/") ? base.pathname.slice(0, -1) : base.pathname;
-  return new URL(`${base.origin}${prefix}${path}`);
+  return `${base.origin}${prefix}${path}`;
 }

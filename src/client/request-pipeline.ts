@@ -7,7 +7,7 @@ import type { ServerEvents } from "../metrics/events.js";
 import type { SecretRedactor } from "../safety/secrets.js";
 import { SERVER_NAME, VERSION } from "../version.js";
 import { asAbortError, sleep } from "./abortable.js";
-import { joinUrl } from "./base-url.js";
+import { joinedUrl, joinUrl } from "./base-url.js";
 import { ConcurrencyLimit } from "./concurrency-limit.js";
 import { ContaboNetworkError, describeNetworkError } from "./errors.js";
 import { apiError, parseSuccessBody } from "./response.js";
@@ -224,10 +224,7 @@ export class RequestPipeline {
     };
     let response: Dispatcher.ResponseData;
     try {
-      const [{ request }, dispatcher] = await Promise.all([
-        undici(),
-        resolveDispatcher(this.options.dispatcher),
-      ]);
+      const { request, dispatcher } = this.transport ?? (await this.loadTransport());
       response = await request(this.url(spec), {
         method: spec.method,
         dispatcher,
@@ -256,6 +253,18 @@ export class RequestPipeline {
     }
   }
 
+  /** undici and the dispatcher, once loaded: every later request goes without waiting on them. */
+  private transport: { request: typeof import("undici").request; dispatcher: Dispatcher } | undefined;
+
+  private async loadTransport() {
+    const [{ request }, dispatcher] = await Promise.all([
+      undici(),
+      resolveDispatcher(this.options.dispatcher),
+    ]);
+    this.transport = { request, dispatcher };
+    return this.transport;
+  }
+
   /** Waits before the next attempt, unless the wait would not fit in the call's budget. */
   private async pause(ms: number, deadline: number, signal: AbortSignal): Promise<boolean> {
     if (performance.now() + ms >= deadline) return false;
@@ -263,9 +272,11 @@ export class RequestPipeline {
     return true;
   }
 
-  private url(spec: ApiRequest<z.ZodType | undefined>): URL {
+  private url(spec: ApiRequest<z.ZodType | undefined>): URL | string {
+    // Most requests have no query: their URL is the joined string, with no URL object to build.
+    if (spec.query === undefined) return joinedUrl(this.options.baseUrl, spec.path);
     const url = joinUrl(this.options.baseUrl, spec.path);
-    for (const [name, value] of Object.entries(spec.query ?? {})) {
+    for (const [name, value] of Object.entries(spec.query)) {
       if (value === undefined) continue;
       for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(name, String(item));
     }

@@ -25,9 +25,9 @@ export interface HttpServerOptions extends HttpGuardOptions {
   port: number;
   /**
    * A fresh MCP server for one request of the given protocol era: both eras are served statelessly,
-   * so any replica can serve any request.
+   * so any replica can serve any request. `calledTool`: the tool a 2026-07-28 tools/call names.
    */
-  newServer: (era: ProtocolEra) => McpServer;
+  newServer: (era: ProtocolEra, calledTool?: string) => McpServer;
   logger: Logger;
   maxBodyBytes?: number;
   /** --oauth-issuer: every /mcp request needs an access token of that issuer for this resource. */
@@ -63,16 +63,29 @@ const STATIC_TOKEN_CALLER: AuthInfo = {
  * token (MCP_HTTP_TOKEN, or with `oauth` an OAuth access token whose scopes must cover the request);
  * bodies over 1 MB get 413, malformed JSON a JSON-RPC parse error, unknown paths 404.
  */
+/**
+ * The tool a 2026-07-28 tools/call names in its Mcp-Name header, which the SDK has checked against
+ * the body before it asks for a server: that server needs only this tool. A name sent encoded, or
+ * any other request, gets a server with everything.
+ */
+function calledTool(era: ProtocolEra, request: Request | undefined): string | undefined {
+  if (era !== "modern" || request?.headers.get("mcp-method") !== "tools/call") return undefined;
+  return request.headers.get("mcp-name") ?? undefined;
+}
+
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const guards = new HttpGuards(options);
   const oauth = options.oauth ? await startOAuthGate(options.oauth, options.logger) : undefined;
   const metadataPaths = options.oauth ? protectedResourceMetadataPaths(options.oauth, MCP_PATH) : new Set();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const onerror = (error: Error) => options.logger.debug("MCP request refused", { error: error.message });
-  const mcp = createMcpHandler(({ era }) => options.newServer(era), {
-    onerror,
-    maxRequestBodySize: maxBodyBytes,
-  });
+  const mcp = createMcpHandler(
+    ({ era, requestInfo }) => options.newServer(era, calledTool(era, requestInfo)),
+    {
+      onerror,
+      maxRequestBodySize: maxBodyBytes,
+    },
+  );
   const serveMcp = toNodeHandler(mcp, { onerror, maxRequestBodySize: maxBodyBytes });
   let inFlight = 0;
   let idle: (() => void) | undefined;

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import {
   type CallToolResult,
   Client,
+  InMemoryTransport,
   LOG_LEVEL_META_KEY,
   StreamableHTTPClientTransport,
 } from "@modelcontextprotocol/client";
@@ -26,7 +27,7 @@ async function serve(api: UsersApi, options: Partial<HttpServerOptions> = {}) {
   const http = await startHttpServer({
     host: "127.0.0.1",
     port: 0,
-    newServer: (era) => createMcpServer({ api, logger, safety, era }),
+    newServer: (era, calledTool) => createMcpServer({ api, logger, safety, era, calledTool }),
     logger,
     ...options,
   });
@@ -107,7 +108,7 @@ describe("Streamable HTTP transport", () => {
         host: "127.0.0.1",
         port: 0,
         logger,
-        newServer: (era) => createMcpServer({ api, logger, safety, era }),
+        newServer: (era, calledTool) => createMcpServer({ api, logger, safety, era, calledTool }),
       });
       onTestFinished(() => http.close(100));
       return connect(http.url);
@@ -145,6 +146,38 @@ describe("Streamable HTTP transport", () => {
       const listed = await client.callTool({ name: "retrieve_user_list", arguments: { size: 2 } });
       expect((listed.structuredContent as { users: unknown[] }).users).toHaveLength(2);
     }
+  });
+
+  it("serves a 2026-07-28 tools/call with a server of that tool alone; other requests get every tool", async () => {
+    const sandbox = await useSandbox();
+    const api = clientFor(sandbox).api;
+    const safety = createSafety({}, TOOLS);
+    const asked: Array<string | undefined> = [];
+    const http = await serve(api, {
+      newServer: (era, calledTool) => {
+        asked.push(calledTool);
+        return createMcpServer({ api, logger: testLogger(safety.redactor), safety, era, calledTool });
+      },
+    });
+    const client = await connect(http.url);
+    const listed = await client.callTool({ name: "retrieve_user_list", arguments: { size: 2 } });
+    expect((listed.structuredContent as { users: unknown[] }).users).toHaveLength(2);
+    const { tools } = await client.listTools();
+    expect(tools).toHaveLength(TOOLS.length);
+    await expect(client.callTool({ name: "retrieve_everything", arguments: {} })).rejects.toThrow(
+      "Tool retrieve_everything not found",
+    );
+    expect(asked).toEqual(expect.arrayContaining(["retrieve_user_list", undefined, "retrieve_everything"]));
+    // The server made for a call holds that tool alone: another tool's call would not be found.
+    const alone = createMcpServer({ api, safety, era: "modern", calledTool: "retrieve_user" });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await alone.connect(serverSide);
+    const direct = new Client({ name: "direct", version: "1.0.0" });
+    await direct.connect(clientSide);
+    onTestFinished(() => direct.close());
+    await expect(direct.callTool({ name: "retrieve_user_list", arguments: {} })).rejects.toThrow(
+      "Tool retrieve_user_list not found",
+    );
   });
 
   it("sends a 2026-07-28 call's log lines on that call's own response stream, only when it asks", async () => {
