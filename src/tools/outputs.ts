@@ -88,13 +88,16 @@ export const listedUser = z
   } satisfies Record<UserRowField, z.ZodType>)
   .partial();
 
-/** `user` as a row of the given fields, in their canonical order. */
-export function userRow(user: User, fields: ReadonlySet<UserRowField>): z.input<typeof listedUser> {
-  const row: z.input<typeof listedUser> = {};
+/** `user` as a row of the given fields (every field but the locale when none are given), in their canonical order. */
+export function userRow(user: User, fields?: ReadonlySet<UserRowField>): z.input<typeof listedUser> {
+  const roles = () => user.roles.map((role) => role.name);
+  if (fields === undefined) {
+    const { userId, email, firstName, lastName, enabled, totp, emailVerified, owner } = user;
+    return { userId, email, firstName, lastName, enabled, totp, emailVerified, owner, roles: roles() };
+  }
+  const row: Record<string, unknown> = {};
   for (const field of USER_ROW_FIELDS) {
-    if (!fields.has(field)) continue;
-    if (field === "roles") row.roles = user.roles.map((role) => role.name);
-    else Object.assign(row, { [field]: user[field] });
+    if (fields.has(field)) row[field] = field === "roles" ? roles() : user[field];
   }
   return row;
 }

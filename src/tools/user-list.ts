@@ -3,12 +3,10 @@ import { readPages } from "../client/read-pages.js";
 import type { User } from "../contabo-api-schemas/users.js";
 import { defineTool, READ, type ToolContext } from "./define-tool.js";
 import { orderBy, page, size } from "./fields.js";
-import { listedUser, paginationOutput, USER_ROW_FIELDS, type UserRowField, userRow } from "./outputs.js";
+import { listedUser, paginationOutput, USER_ROW_FIELDS, userRow } from "./outputs.js";
 import { roleIdsFor } from "./role-names.js";
 import { warningsOutput, withWarnings } from "./warnings.js";
 
-/** Every field of a row but the locale, which few questions need. */
-const DEFAULT_FIELDS = new Set<UserRowField>(USER_ROW_FIELDS.filter((field) => field !== "locale"));
 /** Users read by all=true, the filters read here and countOnly, unless `limit` says otherwise. */
 const DEFAULT_LIMIT = 1_000;
 
@@ -82,7 +80,8 @@ export const retrieveUserList = defineTool({
   run: async (args, context) => {
     const { api, signal, progress } = context;
     const { all, limit = DEFAULT_LIMIT, fields, countOnly, totp, emailVerified, role, ...query } = args;
-    const rowFields = fields ? new Set(fields) : DEFAULT_FIELDS;
+    // Without fields: every field but the locale, which few questions need.
+    const rowFields = fields ? new Set(fields) : undefined;
     if (!readsEveryPage(args)) {
       const result = await api.retrieveUserList(query, { signal });
       return {
