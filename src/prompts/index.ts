@@ -47,9 +47,10 @@ export const PROMPTS: readonly PromptDefinition[] = [
     text: ({ focus }) =>
       [
         "Review the access of this Contabo account.",
-        "1. retrieve_user_list with all=true (compact rows) to read every user; retrieve_role_list to know which roles are admin or access all resources.",
-        "2. Report, each as a short list of e-mails: the owner and users with an admin role; users without 2FA (totp=false); users whose e-mail is not verified; disabled users; users with no roles.",
-        "3. Point out what deserves action (for example an admin without 2FA), without changing anything.",
+        "1. retrieve_role_list to know which roles are admin or access all resources.",
+        '2. One retrieve_user_list call per question, filtered and with fields ["email"] (or ["email","roles"]), rather than reading every user: owner=true; role=<each admin role>; totp=false; emailVerified=false; enabled=false; and, for users with no roles, fields ["email","roles"] over all=true.',
+        "3. Report, each as a short list of e-mails: the owner and users with an admin role; users without 2FA; users whose e-mail is not verified; disabled users; users with no roles.",
+        "4. Point out what deserves action (for example an admin without 2FA), without changing anything.",
         ...(focus ? [`Focus on: ${focus}.`] : []),
       ].join("\n"),
   }),

@@ -149,7 +149,8 @@ describe.each(PROTOCOL_ERAS)("prompts (%s era)", (era) => {
     const reviewText = review.messages
       .map((m) => (m.content.type === "text" ? m.content.text : ""))
       .join("\n");
-    expect(reviewText).toContain("retrieve_user_list with all=true");
+    expect(reviewText).toContain("totp=false");
+    expect(reviewText).toContain("rather than reading every user");
     expect(reviewText).toContain("retrieve_role_list");
     expect(reviewText).toContain("without changing anything");
     expect(reviewText).toContain("Focus on: 2FA.");
