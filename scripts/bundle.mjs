@@ -9,18 +9,36 @@ import { TOOLS } from "../dist/tools/registry.js";
 import { toolListing } from "../dist/tools/tool-listing.js";
 import { thirdPartyNotices } from "./third-party-notices.mjs";
 
+/** Whether a file of a package is an ES module: by its extension, else its package.json's "type". */
+const moduleTypes = new Map();
+async function isEsModule(path) {
+  if (path.endsWith(".mjs")) return true;
+  if (path.endsWith(".cjs")) return false;
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    if (!moduleTypes.has(dir)) {
+      const manifest = await readFile(join(dir, "package.json"), "utf8").catch(() => undefined);
+      moduleTypes.set(dir, manifest === undefined ? undefined : JSON.parse(manifest).type === "module");
+    }
+    const type = moduleTypes.get(dir);
+    if (type !== undefined) return type;
+  }
+  return false;
+}
+
 /**
  * The dependencies' local identifiers are minified as each file loads: their error classes name
  * themselves (this.name = "SdkError"), and a smaller bundle compiles faster at every start. Exports
- * keep their names, and so does all of our own code.
+ * keep their names, and so does all of our own code, and so does a file that reads
+ * `this.constructor.name` (jose names its errors so).
  */
 const minifiedDependencies = {
   name: "minified-dependencies",
   setup(bundle) {
     bundle.onLoad({ filter: /[\\/]node_modules[\\/].*\.[cm]?js$/ }, async (args) => {
       const source = await readFile(args.path, "utf8");
+      if (source.includes("this.constructor.name")) return undefined;
       // In an ES module the top-level scope is the module's own, so its names shrink too.
-      const esm = /^(import|export)\b/m.test(source);
+      const esm = await isEsModule(args.path);
       const { code } = await transform(source, {
         loader: "js",
         ...(esm ? { format: "esm" } : {}),

@@ -56,15 +56,19 @@ export interface ContaboClient {
 export function createContaboClient(config: ContaboClientConfig): ContaboClient {
   const apiUrl = parseServiceUrl(config.apiUrl ?? CONTABO_API_URL, "CONTABO_API_URL");
   const maxInFlight = checkedMaxInFlight(config.maxInFlight);
-  // One keep-alive connection pool for the whole process, made on the first request.
-  let agent: Agent | undefined;
-  const dispatcher = async () => {
-    agent ??= new (await undici()).Agent({
-      connectTimeout: config.timeouts?.connectMs ?? 10_000,
-      headersTimeout: config.timeouts?.headersMs ?? 30_000,
-      bodyTimeout: config.timeouts?.bodyMs ?? 30_000,
-      keepAliveTimeout: 30_000,
-    });
+  // One keep-alive connection pool for the whole process, made on the first request. The promise
+  // is kept, not the agent: two first requests at once must not make two pools.
+  let agent: Promise<Agent> | undefined;
+  const dispatcher = () => {
+    agent ??= undici().then(
+      ({ Agent }) =>
+        new Agent({
+          connectTimeout: config.timeouts?.connectMs ?? 10_000,
+          headersTimeout: config.timeouts?.headersMs ?? 30_000,
+          bodyTimeout: config.timeouts?.bodyMs ?? 30_000,
+          keepAliveTimeout: 30_000,
+        }),
+    );
     return agent;
   };
   const redactor = config.redactor ?? new SecretRedactor();
@@ -89,7 +93,8 @@ export function createContaboClient(config: ContaboClientConfig): ContaboClient 
     traceId,
     redactor,
     close: async () => {
-      await agent?.close();
+      // A pool that never loaded has nothing to close.
+      await (await agent?.catch(() => undefined))?.close();
     },
   };
 }

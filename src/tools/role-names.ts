@@ -40,15 +40,28 @@ function roleIdFor(wanted: string, known: Role[]): number {
   throw new ToolArgumentError(`no role is named ${JSON.stringify(wanted)}. Roles: ${listed(known)}.`);
 }
 
-/** Role ids for `roles` given as names or ids. Ids alone need no lookup. */
+/**
+ * The ids `roles` name, each resolved against the account's roles by the one rule of roleIdFor;
+ * an id the account does not have is refused. A confirmation's preview and the write both resolve
+ * through here, so what a person approves is what is granted (a role may be named "555").
+ */
+function resolvedRoleIds(roles: readonly string[], known: Role[]): number[] {
+  const roleIds = [...new Set(roles.map((role) => roleIdFor(role, known)))];
+  const unknown = roleIds.filter((id) => !known.some((role) => role.roleId === id));
+  if (unknown.length > 0) {
+    throw new ToolArgumentError(`no role has the id ${unknown.join(", ")}. Roles: ${listed(known)}.`);
+  }
+  return roleIds;
+}
+
+/** Role ids for `roles` given as names or ids (none for an empty list, which removes every role). */
 export async function roleIdsFor(
   roles: readonly string[] | undefined,
   api: UsersApi,
   signal: AbortSignal,
 ): Promise<number[] | undefined> {
-  if (roles === undefined) return undefined;
-  const known = roles.every((role) => ROLE_ID.test(role)) ? [] : await allRoles(api, signal);
-  return [...new Set(roles.map((role) => roleIdFor(role, known)))];
+  if (roles === undefined || roles.length === 0) return roles === undefined ? undefined : [];
+  return resolvedRoleIds(roles, await allRoles(api, signal));
 }
 
 /** At most this many permissions are spelled out per role in a confirmation. */
@@ -79,11 +92,7 @@ export async function describeRoles(
   signal: AbortSignal,
 ): Promise<{ roleIds: number[]; described: string[]; known: Role[] }> {
   const known = await allRoles(api, signal);
-  const roleIds = [...new Set(roles.map((role) => roleIdFor(role, known)))];
   // Nobody is asked to approve a role the account's role list does not show.
-  const unknown = roleIds.filter((id) => !known.some((role) => role.roleId === id));
-  if (unknown.length > 0) {
-    throw new ToolArgumentError(`no role has the id ${unknown.join(", ")}. Roles: ${listed(known)}.`);
-  }
+  const roleIds = resolvedRoleIds(roles, known);
   return { roleIds, described: roleIds.map((id) => describeRole(id, known)), known };
 }

@@ -42,19 +42,30 @@ function readsEveryPage(args: Args): boolean {
   return args.all === true || args.countOnly === true || hasLocalFilter(args);
 }
 
+/** Whether users are read page by page here (everything but a count the API gives). */
+const readsPagesHere = (args: Args) =>
+  readsEveryPage(args) && !(args.countOnly === true && !hasLocalFilter(args));
+
 const input = filtersAndPaging
-  .refine((args) => args.limit === undefined || readsEveryPage(args), {
+  .refine((args) => args.limit === undefined || readsPagesHere(args), {
     error:
-      "limit applies only to all=true, countOnly and the totp, emailVerified and role filters; for one page use size",
+      "limit applies only to all=true and the totp, emailVerified and role filters (countOnly alone asks the API to count); for one page use size",
     path: ["limit"],
   })
   .refine((args) => args.size === undefined || !readsEveryPage(args), {
     error:
       "size applies only to one page; all=true, countOnly and the totp, emailVerified and role filters read pages of 100 (use limit to read fewer users)",
     path: ["size"],
+  })
+  // A filtered list or a count that started at a later page would answer for part of the account
+  // as if for all of it.
+  .refine((args) => args.page === undefined || !(args.countOnly === true || hasLocalFilter(args)), {
+    error:
+      "page does not go with countOnly or the totp, emailVerified and role filters: they read the whole list from its first page",
+    path: ["page"],
   });
 
-/** A predicate for the filters applied here; the role is resolved first, so an unknown name is an error. */
+/** A predicate for the filters applied here; the role is resolved first, so an unknown name or id is an error. */
 async function localFilter(args: Args, { api, signal }: ToolContext): Promise<(user: User) => boolean> {
   const [roleId] = (await roleIdsFor(args.role === undefined ? undefined : [args.role], api, signal)) ?? [];
   return (user) =>

@@ -202,6 +202,22 @@ describe("the form shows everything the yes covers", () => {
     expect(asked[1]).toContain("from this request");
   });
 
+  it("grants the role the person approved when a role's name is all digits (a name before an id)", async () => {
+    const { client, sandbox, asked } = await withPerson({ action: "accept", content: { confirm: true } });
+    const billing = sandbox.state.roles.get(2);
+    const admin = sandbox.state.roles.get(1);
+    if (!billing || !admin) throw new Error("the seed has no Billing or Administrator role");
+    // Red team: a role named "555" beside an administrator role whose id is 555.
+    sandbox.state.roles.set(2, { ...billing, name: "555" });
+    sandbox.state.roles.set(555, { ...admin, roleId: 555, name: "Super" });
+    const target = someUser(sandbox);
+    await callTool(client, "update_user", { userId: target.userId, roles: ["555"] });
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toContain('"555" (id 2)');
+    expect(asked[0]).not.toContain("administrator");
+    expect(sandbox.state.users.get(target.userId)?.roleIds).toEqual([2]);
+  });
+
   it("refuses a role id the account does not have, before asking anyone", async () => {
     const { client, sandbox, asked } = await withPerson({ action: "accept", content: { confirm: true } });
     const text = await callToolError(client, "update_user", {

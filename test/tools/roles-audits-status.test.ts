@@ -146,7 +146,7 @@ describe("retrieve_user_list with all=true: page size and limit", () => {
   it("refuses limit without all, since one page is sized with size", async () => {
     const { client } = await connectToSandbox();
     expect(await callToolError(client, "retrieve_user_list", { limit: 5 })).toContain(
-      "limit applies only to all=true, countOnly and the totp, emailVerified and role filters; for one page use size",
+      "limit applies only to all=true and the totp, emailVerified and role filters (countOnly alone asks the API to count); for one page use size",
     );
   });
 

@@ -26,6 +26,9 @@ function vagueSchemas(schema: unknown, path = "$"): string[] {
   if (Array.isArray(union)) {
     if (union.some((member) => !isSchema(member) || member.type !== "object"))
       found.push(`${path} (union of primitives)`);
+    union.forEach((member, index) => {
+      found.push(...vagueSchemas(member, `${path}|${index}`));
+    });
   } else if (!("type" in schema) && !("enum" in schema) && !("const" in schema)) {
     found.push(`${path} ({})`);
   }
@@ -34,6 +37,9 @@ function vagueSchemas(schema: unknown, path = "$"): string[] {
       found.push(...vagueSchemas(property, `${path}.${name}`));
   }
   if (schema.items !== undefined) found.push(...vagueSchemas(schema.items, `${path}[]`));
+  if (isSchema(schema.additionalProperties)) {
+    found.push(...vagueSchemas(schema.additionalProperties, `${path}{}`));
+  }
   if ("$ref" in schema) found.push(`${path} ($ref)`);
   return found;
 }

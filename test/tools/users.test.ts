@@ -119,9 +119,11 @@ describe("user tools", () => {
     expect(forbidden).toContain("403 Forbidden");
     expect(forbidden).toContain("The account owner cannot be deleted");
 
+    // A role id the account does not have is refused here, before any write, naming the roles.
+    const writes = apiRequests(sandbox).filter((r) => r.method !== "GET").length;
     const unknownRole = await callToolError(client, "update_user", { userId: owner?.userId, roles: ["999"] });
-    expect(unknownRole).toContain("400 Bad Request");
-    expect(unknownRole).toContain("Role not found by roleId 999");
+    expect(unknownRole).toContain("update_user refused: no role has the id 999. Roles: Administrator (1)");
+    expect(apiRequests(sandbox).filter((r) => r.method !== "GET")).toHaveLength(writes);
   });
 
   it("update_user needs at least one field to change", async () => {
