@@ -3,7 +3,6 @@
 // 2026-07-28 retrieve_user_list calls over Streamable HTTP) or the per-call load (sequential
 // retrieve_user calls over stdio) against an in-process sandbox, then prints the top self-time
 // functions and the self time by package. Needs `npm run build` first. See BENCHMARKS.md.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -12,6 +11,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { request } from "undici";
 import { startSandbox } from "../dist/sandbox/index.js";
+import { ENVELOPE, LISTENING, sandboxEnv, startProcess } from "./processes.mjs";
 
 const mode = process.argv[2] ?? "http";
 const seconds = Number(process.argv[3] ?? 8);
@@ -19,32 +19,17 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CLI = join(ROOT, "dist/cli.js");
 const profileDir = mkdtempSync(join(tmpdir(), "cpu-prof-"));
 const sandbox = await startSandbox({ userCount: 200 });
-const login = sandbox.login();
-const env = {
-  PATH: process.env.PATH,
-  HOME: mkdtempSync(join(tmpdir(), "profile-home-")),
-  CONTABO_API_URL: sandbox.apiUrl,
-  CONTABO_AUTH_URL: sandbox.tokenUrl,
-  CONTABO_CLIENT_ID: login.clientId,
-  CONTABO_CLIENT_SECRET: login.clientSecret,
-  CONTABO_API_USER: login.username,
-  CONTABO_API_PASSWORD: login.password,
-};
+const env = sandboxEnv(sandbox);
 const nodeArgs = ["--cpu-prof", "--cpu-prof-dir", profileDir, CLI];
 
 if (mode === "http") {
-  const server = spawn(process.execPath, [...nodeArgs, "--http", "--port", "0"], {
+  const { child: server, match } = await startProcess(
+    process.execPath,
+    [...nodeArgs, "--http", "--port", "0"],
     env,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  const url = await new Promise((resolve) => {
-    let stderr = "";
-    server.stderr.on("data", (chunk) => {
-      stderr += chunk;
-      const match = /"url":"([^"]+)"/.exec(stderr);
-      if (match) resolve(match[1]);
-    });
-  });
+    LISTENING,
+  );
+  const url = match[1];
   const body = JSON.stringify({
     jsonrpc: "2.0",
     id: 1,
@@ -52,11 +37,7 @@ if (mode === "http") {
     params: {
       name: "retrieve_user_list",
       arguments: { size: 10 },
-      _meta: {
-        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-        "io.modelcontextprotocol/clientInfo": { name: "profile", version: "1.0.0" },
-        "io.modelcontextprotocol/clientCapabilities": {},
-      },
+      _meta: ENVELOPE,
     },
   });
   const headers = {

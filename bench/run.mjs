@@ -13,6 +13,7 @@ import { build } from "esbuild";
 import { request } from "undici";
 import { v4 as uuidv4 } from "uuid";
 import { startSandbox } from "../dist/sandbox/index.js";
+import { cleanEnv, ENVELOPE, LISTENING, sandboxEnv, startProcess } from "./processes.mjs";
 
 const quick = process.argv.includes("--quick");
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -24,7 +25,6 @@ const THIN_HTTP = join(ROOT, "bench/thin-http-server.mjs");
 const SIZES = quick
   ? { coldRuns: 3, calls: 100, warmup: 20, seconds: 1, memoryCalls: 1_000, pages: 10, idleRounds: 1 }
   : { coldRuns: 15, calls: 1_000, warmup: 100, seconds: 8, memoryCalls: 20_000, pages: 100, idleRounds: 5 };
-const EMPTY_HOME = mkdtempSync(join(tmpdir(), "bench-home-"));
 
 // ---------- the fleet (redis-server, replicas, haproxy) ----------
 const FLEET_TOKEN = "0123456789abcdef0123456789abcdef-bench";
@@ -37,22 +37,6 @@ function freePort() {
       const { port } = probe.address();
       probe.close(() => resolve(port));
     });
-  });
-}
-
-/** Spawns a process and resolves once `ready` appears on its stdout or stderr. */
-function startProcess(command, args, env, ready) {
-  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const check = (chunk) => {
-      output += chunk;
-      const match = ready.exec(output);
-      if (match) resolve({ child, match });
-    };
-    child.stdout.on("data", check);
-    child.stderr.on("data", check);
-    child.once("exit", (code) => reject(new Error(`${command} exited (${code}): ${output.slice(-500)}`)));
   });
 }
 
@@ -138,32 +122,6 @@ const summary = (values) => ({
 const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 // ---------- processes ----------
-function cleanEnv(extra = {}) {
-  const env = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith("CONTABO_") && !name.startsWith("MCP_")) env[name] = value;
-  }
-  return { ...env, HOME: EMPTY_HOME, ...extra };
-}
-
-function sandboxEnv(sandbox) {
-  const login = sandbox.login();
-  return cleanEnv({
-    CONTABO_API_URL: sandbox.apiUrl,
-    CONTABO_AUTH_URL: sandbox.tokenUrl,
-    CONTABO_CLIENT_ID: login.clientId,
-    CONTABO_CLIENT_SECRET: login.clientSecret,
-    CONTABO_API_USER: login.username,
-    CONTABO_API_PASSWORD: login.password,
-  });
-}
-
-const ENVELOPE = {
-  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-  "io.modelcontextprotocol/clientInfo": { name: "bench", version: "1" },
-  "io.modelcontextprotocol/clientCapabilities": {},
-};
-
 /**
  * Spawn to the answer of the first tools/list over stdio, in ms: after a 2025-era `initialize`
  * (legacy), or as a 2026-07-28 request on its own (modern).
@@ -207,7 +165,7 @@ function rssMb(pid) {
   return { rss: round(field("VmRSS"), 1), peak: round(field("VmHWM"), 1) };
 }
 
-const HEAP_PROBE_FILE = join(EMPTY_HOME, "heap.json");
+const HEAP_PROBE_FILE = join(mkdtempSync(join(tmpdir(), "bench-heap-")), "heap.json");
 
 async function stdioClient(sandbox, era = "modern", script = OURS, extraEnv = {}) {
   const transport = new StdioClientTransport({
@@ -446,18 +404,13 @@ await reviewer.client.close();
 await reviewed.close();
 
 // Throughput over Streamable HTTP, 16 concurrent clients, against raw undici with 16 concurrent loops.
-const server = spawn(process.execPath, [OURS, "--http", "--port", "0"], {
-  env: sandboxEnv(sandbox),
-  stdio: ["ignore", "ignore", "pipe"],
-});
-const url = await new Promise((resolve) => {
-  let stderr = "";
-  server.stderr.on("data", (chunk) => {
-    stderr += chunk;
-    const match = /"url":"([^"]+)"/.exec(stderr);
-    if (match) resolve(match[1]);
-  });
-});
+const { child: server, match: listening } = await startProcess(
+  process.execPath,
+  [OURS, "--http", "--port", "0"],
+  sandboxEnv(sandbox),
+  LISTENING,
+);
+const url = listening[1];
 // The load: 16 concurrent loops posting MCP tools/call requests, as a stateless client would: a
 // 2026-07-28 request (envelope and headers), and a 2025-era one (no initialize: stateless).
 const arguments_ = { size: 10 };
@@ -514,18 +467,13 @@ const forSeconds = async (seconds, loop) => {
 };
 // The practical limit over HTTP: the thinnest v2 server doing the same GET behind one tool, served
 // by the SDK's stateless handler on node:http as ours is (bench/thin-http-server.mjs).
-const thinHttp = spawn(process.execPath, [THIN_HTTP], {
-  env: cleanEnv({ BENCH_TOKEN: token, BENCH_API_URL: sandbox.apiUrl }),
-  stdio: ["ignore", "ignore", "pipe"],
-});
-const thinUrl = await new Promise((resolve) => {
-  let stderr = "";
-  thinHttp.stderr.on("data", (chunk) => {
-    stderr += chunk;
-    const match = /"url":"([^"]+)"/.exec(stderr);
-    if (match) resolve(match[1]);
-  });
-});
+const { child: thinHttp, match: thinListening } = await startProcess(
+  process.execPath,
+  [THIN_HTTP],
+  cleanEnv({ BENCH_TOKEN: token, BENCH_API_URL: sandbox.apiUrl }),
+  LISTENING,
+);
+const thinUrl = thinListening[1];
 await forSeconds(0.5, mcpCall("modern"));
 await forSeconds(0.5, mcpCall("legacy"));
 await forSeconds(0.5, mcpCall("modern", thinUrl));
