@@ -18,7 +18,9 @@ export async function allRoles(api: UsersApi, signal?: AbortSignal): Promise<Rol
 /** A role id written as a string, as `roles` arguments carry them. */
 const ROLE_ID = /^[1-9]\d{0,9}$/;
 
-const listed = (roles: Role[]) => roles.map((role) => `${role.name} (${role.roleId})`).join(", ");
+/** The roles as a refusal lists them: each name from the API quoted, as data, with its id. */
+const listed = (roles: Role[]) =>
+  roles.map((role) => `${quoteUntrusted(role.name, 60)} (${role.roleId})`).join(", ");
 
 /**
  * The id of the role `wanted` names: the exact name first, then a case-insensitive match if it is

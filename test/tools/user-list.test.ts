@@ -101,10 +101,10 @@ describe.each(PROTOCOL_ERAS)("retrieve_user_list filters, fields and counts (%s 
   it("refuses a role the account does not have, by name or id, naming the roles, before reading any user", async () => {
     const { client, sandbox } = await connectToSandbox({ era });
     const text = await callToolError(client, "retrieve_user_list", { role: "Superuser" });
-    expect(text).toContain('no role is named "Superuser". Roles: Administrator (1), Billing (2)');
+    expect(text).toContain('no role is named "Superuser". Roles: "Administrator" (1), "Billing" (2)');
     // An id nobody has would otherwise answer "no user has it".
     const byId = await callToolError(client, "retrieve_user_list", { role: "999" });
-    expect(byId).toContain("no role has the id 999. Roles: Administrator (1)");
+    expect(byId).toContain('no role has the id 999. Roles: "Administrator" (1)');
     expect(userPages(sandbox)).toEqual([]);
   });
 

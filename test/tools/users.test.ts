@@ -122,7 +122,7 @@ describe("user tools", () => {
     // A role id the account does not have is refused here, before any write, naming the roles.
     const writes = apiRequests(sandbox).filter((r) => r.method !== "GET").length;
     const unknownRole = await callToolError(client, "update_user", { userId: owner?.userId, roles: ["999"] });
-    expect(unknownRole).toContain("update_user refused: no role has the id 999. Roles: Administrator (1)");
+    expect(unknownRole).toContain('update_user refused: no role has the id 999. Roles: "Administrator" (1)');
     expect(apiRequests(sandbox).filter((r) => r.method !== "GET")).toHaveLength(writes);
   });
 
