@@ -1,7 +1,9 @@
 import { parseArgs } from "node:util";
+import { isLoopbackHost } from "./client/base-url.js";
 import { CREDENTIAL_VARIABLES } from "./client/credentials.js";
 import type { ContaboClientConfig } from "./client/index.js";
 import { isLogLevel, type LogLevel } from "./log.js";
+import { type ActionKind, parseFourEyes } from "./safety/approval-policy.js";
 import { CONFIRM_MODES, type ConfirmMode } from "./safety/confirmation.js";
 import { DEFAULT_INVITATIONS_PER_MINUTE, type SafetyConfig } from "./safety/index.js";
 import { DEFAULT_REDIRECT_HOSTS, parseRedirectHosts } from "./safety/redirect-url.js";
@@ -33,10 +35,21 @@ Options:
   --seed N           sandbox: seed of the demo data (default fixed, so data is the same on every start)
   --sandbox-users N  sandbox: how many users the demo account has (default 25)
   --confirm MODE     how destructive calls, role grants and secret reveals are confirmed (default auto):
-                     auto/elicit: a form the client shows the person; refused when the client has none
+                     auto: the person approves on our page (URL elicitation, or the browser this server
+                     opens on stdio, or /approvals in team mode) or in the client's form
+                     elicit: only what the client can show (URL or form elicitation); refused otherwise
                      token: a preview and a token the model sends back (the model can confirm itself)
                      off: no confirmation
   --confirm-ttl S    seconds a confirmation stays valid (default 300)
+  --approval-ttl S   seconds an approval page stays valid (default 600)
+  --approval-wait S  seconds a call waits for the person's decision before it says "call again" (default 45)
+  --no-browser       stdio: never open a browser for approvals
+  --approval-client-id ID  team mode (--http, --oauth-issuer): approvers sign in at /approvals with this
+                     OpenID client (secret in CONTABO_MCP_APPROVAL_CLIENT_SECRET)
+  --approver-group G team mode: approvers are members of G (groups claim) instead of holding contabo-users:approve
+  --four-eyes LIST   team mode: actions a second person must approve (default: grant-roles,re-enable,
+                     delete-user,rotate-client-secret,reveal-secret; "none" for none)
+  --approval-webhook URL  team mode: POST each pending approval's link and summary (JSON, no secrets) here
   --read-only        offer only the read-only tools
   --tools LIST       comma-separated tool names or globs to offer (read-only wins)
   --email-limit N    e-mails per recipient per minute (resets, verifications, invitations; default 1; 0 = no limit)
@@ -73,6 +86,7 @@ export type Command =
       stateKey?: string;
       /** Present with --http. */
       http?: HttpConfig;
+      approvals: ApprovalFlags;
     }
   | { kind: "sandbox"; port: number; host: string; seed?: number; sandboxUsers?: number; logLevel: LogLevel }
   | { kind: "init-claude-desktop"; sandbox: boolean; local: boolean; configPath?: string; name: string };
@@ -87,6 +101,18 @@ export interface HttpConfig {
   allowedOrigins?: string[];
   /** --oauth-issuer and --public-url: callers bring OAuth access tokens (excludes `token`). */
   oauth?: OAuthSettings;
+}
+
+/** How approval pages are offered (src/approvals/). */
+export interface ApprovalFlags {
+  ttlMs: number;
+  waitMs: number;
+  fourEyes: readonly ActionKind[];
+  /** --no-browser: stdio never opens a browser. */
+  browser: boolean;
+  /** Team mode: the OpenID client approvers sign in with. */
+  signIn?: { clientId: string; clientSecret?: string; approverGroup?: string };
+  webhook?: string;
 }
 
 export class UsageError extends Error {}
@@ -185,6 +211,60 @@ export function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Co
       auditFile: values["audit-log"],
     },
     http,
+    approvals: readApprovalFlags(values, env, http),
+  };
+}
+
+function readApprovalFlags(
+  values: ReturnType<typeof parse>["values"],
+  env: NodeJS.ProcessEnv,
+  http: HttpConfig | undefined,
+): ApprovalFlags {
+  const team = values["approval-client-id"];
+  if (team !== undefined && !http?.oauth) {
+    throw new UsageError("--approval-client-id goes with --http and --oauth-issuer (team mode)");
+  }
+  if (team === undefined) {
+    for (const flag of ["approver-group", "approval-webhook", "four-eyes"] as const) {
+      if (values[flag] !== undefined)
+        throw new UsageError(`--${flag} goes with --approval-client-id (team mode)`);
+    }
+  }
+  const webhook = values["approval-webhook"];
+  if (webhook !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(webhook);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname)))) {
+      throw new UsageError(
+        `--approval-webhook must be an https URL (http only on loopback): ${JSON.stringify(webhook)}`,
+      );
+    }
+  }
+  let fourEyes: readonly ActionKind[];
+  try {
+    fourEyes = parseFourEyes(values["four-eyes"]);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  return {
+    ttlMs: readInteger("--approval-ttl", values["approval-ttl"] ?? "600", 1, 86_400) * 1000,
+    waitMs: readInteger("--approval-wait", values["approval-wait"] ?? "45", 0, 3_600) * 1000,
+    fourEyes,
+    browser: !(values["no-browser"] ?? false),
+    ...(team === undefined
+      ? {}
+      : {
+          signIn: {
+            clientId: team,
+            clientSecret: envValue(env, "CONTABO_MCP_APPROVAL_CLIENT_SECRET"),
+            approverGroup: values["approver-group"],
+          },
+        }),
+    webhook,
   };
 }
 
@@ -237,6 +317,13 @@ function parse(argv: readonly string[]) {
       "sandbox-users": { type: "string" },
       confirm: { type: "string" },
       "confirm-ttl": { type: "string" },
+      "approval-ttl": { type: "string" },
+      "approval-wait": { type: "string" },
+      "no-browser": { type: "boolean" },
+      "approval-client-id": { type: "string" },
+      "approver-group": { type: "string" },
+      "four-eyes": { type: "string" },
+      "approval-webhook": { type: "string" },
       "read-only": { type: "boolean" },
       tools: { type: "string" },
       "email-limit": { type: "string" },

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ProtocolEra } from "@modelcontextprotocol/server";
+import { approvalPages } from "./approvals/index.js";
 import { type CredentialNaming, nameCredentialSource, withCntbFallback } from "./client/cntb-config.js";
 import { ContaboError, renameInError } from "./client/errors.js";
 import { type ContaboClientConfig, createContaboClient } from "./client/index.js";
@@ -155,10 +156,22 @@ async function serve(command: Extract<Command, { kind: "serve" }>, cleanups: Cle
     );
   }
   const store = shared?.store ?? new MemorySafetyStore();
+  // The approval pages' origin over HTTP: --public-url's, else where the server listens (known once it does).
+  let httpOrigin = command.http?.oauth ? new URL(command.http.oauth.resource).origin : undefined;
+  const pages = approvalPages({
+    flags: command.approvals,
+    http: command.http
+      ? { origin: () => httpOrigin ?? "http://127.0.0.1", issuer: command.http.oauth?.issuer }
+      : undefined,
+    redactor,
+    logger,
+  });
+  cleanups.push(() => pages.close());
   const safety = usageErrorOnThrow(() =>
     createSafety(
       {
         ...command.safety,
+        approvals: pages.config,
         store,
         events: metrics?.events,
         redactor,
@@ -168,6 +181,7 @@ async function serve(command: Extract<Command, { kind: "serve" }>, cleanups: Cle
     ),
   );
   cleanups.push(async () => safety.audit.close());
+  const approvalRoutes = await pages.connect(safety);
   const status = {
     apiUrl: client.apiUrl.origin,
     auth: client.tokens.mode,
@@ -206,11 +220,18 @@ async function serve(command: Extract<Command, { kind: "serve" }>, cleanups: Cle
           )
         : undefined;
     const health = shared ? () => shared.connection.health() : undefined;
-    const http = await startHttpServer({ ...config, newServer, logger, health, metrics, rateLimit }).catch(
-      (error: unknown) => {
-        throw error instanceof HttpConfigError ? new UsageError(error.message) : error;
-      },
-    );
+    const http = await startHttpServer({
+      ...config,
+      newServer,
+      logger,
+      health,
+      metrics,
+      rateLimit,
+      pages: approvalRoutes,
+    }).catch((error: unknown) => {
+      throw error instanceof HttpConfigError ? new UsageError(error.message) : error;
+    });
+    httpOrigin ??= new URL(http.url).origin;
     cleanups.unshift(() => http.close(HTTP_GRACE_MS));
     onShutdownSignal(logger, cleanups, HTTP_GRACE_MS + 2_000);
     logger.info("serving MCP over Streamable HTTP", {

@@ -126,7 +126,7 @@ export function createMcpServer({
         };
         const log = logLevel.forRequest(ctx, logger, layer.redactor);
         const context = { api, signal: ctx.mcpReq.signal, progress, settings, redactor: layer.redactor };
-        const origin = callOrigin(server, era, ctx, anonymousCaller);
+        const origin = callOrigin(server, era, ctx, anonymousCaller, progress);
         return guardedCall(tool, args, context, origin, layer, present, log);
       },
     );
@@ -223,50 +223,55 @@ function prepared(
 }
 
 /**
- * Where a call comes from: the caller (bound into confirmations), and whether a human can be shown
- * a form. A 2026-07-28 request says so in its own capabilities; a 2025-era connection said so at
- * `initialize`, which a stateless HTTP request never carries: no form can reach a human there.
+ * Where a call comes from: the caller (bound into confirmations), and what a person can be shown
+ * through the client. A 2026-07-28 request says so in its own capabilities; a 2025-era connection
+ * said so at `initialize`, which a stateless HTTP request never carries: nobody can be asked there
+ * through the client.
  */
 function callOrigin(
   server: McpServer,
   era: ProtocolEra,
   ctx: ServerContext,
   anonymousCaller: string,
+  progress: CallOrigin["progress"],
 ): CallOrigin {
-  const caller = callerIdentity(ctx.http?.authInfo, anonymousCaller);
-  let human: CallOrigin["human"];
+  const auth = ctx.http?.authInfo;
+  const caller = callerIdentity(auth, anonymousCaller);
+  let client: CallOrigin["client"];
   if (era === "modern") {
     // The SDK hides the envelope's keys from its types; the capabilities are read as the untrusted value they are.
     const envelope: Record<string, unknown> | undefined = ctx.mcpReq.envelope;
-    const declared = envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
-    human = formsIn(declared)
-      ? { reachable: true }
-      : { reachable: false, why: "this client did not declare elicitation (form mode) on its request" };
+    client = elicitationIn(envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined);
   } else {
     const declared = server.server.getClientCapabilities();
-    human =
+    client =
       declared === undefined
         ? {
-            reachable: false,
-            why: "this 2025-era client is served over stateless HTTP, where the server cannot put a question to it",
+            form: false,
+            url: false,
+            unreachable:
+              "this 2025-era client is served over stateless HTTP, where the server cannot put a question to it",
           }
-        : formsIn(declared)
-          ? { reachable: true }
-          : {
-              reachable: false,
-              why: "this client did not declare elicitation (form mode) when it connected",
-            };
+        : elicitationIn(declared);
   }
+  const subject = typeof auth?.extra?.subject === "string" ? auth.extra.subject : auth?.clientId;
   return {
     caller,
-    human,
+    ...(subject === undefined ? {} : { subject }),
+    client,
     requestState: ctx.mcpReq.requestState(),
     inputResponses: ctx.mcpReq.inputResponses,
+    progress,
+    signal: ctx.mcpReq.signal,
   };
 }
 
 /** A bare `elicitation: {}` is form support in the revisions before modes existed. */
-function formsIn(capabilities: ClientCapabilities | undefined): boolean {
+function elicitationIn(capabilities: ClientCapabilities | undefined): CallOrigin["client"] {
   const elicitation = capabilities?.elicitation;
-  return elicitation !== undefined && (elicitation.form !== undefined || elicitation.url === undefined);
+  if (elicitation === undefined) return { form: false, url: false };
+  return {
+    form: elicitation.form !== undefined || elicitation.url === undefined,
+    url: elicitation.url !== undefined,
+  };
 }

@@ -25,6 +25,8 @@ export interface AuditEntry {
   outcome: "ok" | "error" | "not-run";
   requestId?: string;
   error?: string;
+  /** A decision on an approval page: which approval, who decided, and how they reached the page. */
+  approval?: { id: string; decidedBy: string; via: string };
 }
 
 export type AuditSink = (line: string) => void;

@@ -20,6 +20,8 @@ const claimsSchema = z.object({
   e: z.number(),
   /** Random nonce: each seal confirms one call, once (see SafetyStore.claimNonce). */
   n: z.string(),
+  /** The pending approval this request state waits for (URL elicitation), if any. */
+  p: z.string().optional(),
 });
 
 /** What a seal is bound to besides its nonce and expiry. */
@@ -32,7 +34,7 @@ export interface SealedCall {
 }
 
 export type OpenedSeal =
-  | { ok: true; nonce: string; expiresAt: number; stateDigest: string }
+  | { ok: true; nonce: string; expiresAt: number; stateDigest: string; approvalId?: string }
   | {
       ok: false;
       reason: "invalid" | "other-tool" | "other-arguments" | "other-caller" | "expired";
@@ -68,7 +70,12 @@ export class ConfirmationSeal {
     this.now = options.now ?? Date.now;
   }
 
-  seal(kind: SealKind, call: SealedCall, stateFingerprint: string): { sealed: string; expiresAt: number } {
+  seal(
+    kind: SealKind,
+    call: SealedCall,
+    stateFingerprint: string,
+    approvalId?: string,
+  ): { sealed: string; expiresAt: number } {
     const claims: z.infer<typeof claimsSchema> = {
       k: kind,
       t: call.tool,
@@ -77,6 +84,7 @@ export class ConfirmationSeal {
       c: this.mac(`caller:${call.caller}`),
       e: this.now() + this.ttlMs,
       n: randomBytes(16).toString("base64url"),
+      ...(approvalId === undefined ? {} : { p: approvalId }),
     };
     const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
     return { sealed: `${payload}.${this.mac(payload)}`, expiresAt: claims.e };
@@ -117,11 +125,22 @@ export class ConfirmationSeal {
         message: `The ${what} expired at ${new Date(claims.e).toISOString()}.`,
       };
     }
-    return { ok: true, nonce: claims.n, expiresAt: claims.e, stateDigest: claims.s };
+    return {
+      ok: true,
+      nonce: claims.n,
+      expiresAt: claims.e,
+      stateDigest: claims.s,
+      ...(claims.p === undefined ? {} : { approvalId: claims.p }),
+    };
   }
 
   sameState(opened: Extract<OpenedSeal, { ok: true }>, stateFingerprint: string): boolean {
     return safeEqual(opened.stateDigest, this.mac(`state:${stateFingerprint}`));
+  }
+
+  /** A keyed digest of `value` under `label`: it reveals nothing, and only this key makes it. */
+  keyedDigest(label: string, value: string): string {
+    return this.mac(`${label}:${value}`);
   }
 
   private verifiedClaims(sealed: string): z.infer<typeof claimsSchema> | undefined {

@@ -1,3 +1,5 @@
+import type { ActionKind } from "./approval-policy.js";
+
 /** What a confirmation shows the human: the effect, on live data, and a fingerprint of that data. */
 export interface Preview {
   /** One sentence: what the call will do to which target. Values from the API in it are quoted (untrusted-text.ts). */
@@ -17,6 +19,8 @@ export interface Preview {
 export interface Confirmation<A, C> {
   /** Whether this call needs confirmation (update_user: only when it disables the user or changes roles). */
   when(args: A): boolean;
+  /** What kinds of action this call is (approval-policy.ts): they decide whether four eyes are needed. */
+  kinds(args: A): readonly ActionKind[];
   /** Loads the target's live state and describes the effect. */
   preview(args: A, context: C): Promise<Preview>;
 }

@@ -1,5 +1,7 @@
 import { type InputRequiredResult, inputRequired, inputResponse } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { type ActionKind, type ChannelFacts, channelFor, channelsThatWouldWork } from "./approval-policy.js";
+import type { Approval, ApprovalBook } from "./approvals.js";
 import { confirmationForm } from "./confirmation-form.js";
 import type { ConfirmationSeal, OpenedSeal, SealedCall } from "./confirmation-seal.js";
 import type { Preview } from "./confirmation-types.js";
@@ -12,12 +14,20 @@ export type ConfirmMode = (typeof CONFIRM_MODES)[number];
 export interface CallOrigin {
   /** Who calls: "stdio", or "http:" and the bearer's subject. Seals are bound to it. */
   caller: string;
-  /** Whether a form can be put before a human on this call, or why not. */
-  human: { reachable: true } | { reachable: false; why: string };
+  /** The bearer's subject at the OpenID provider (team mode): four eyes compare approvers with it. */
+  subject?: string;
+  /**
+   * What the client can put before a person on this call: form and URL elicitation as it declared
+   * them, or why it cannot be asked at all (a 2025-era client over stateless HTTP).
+   */
+  client: { form: boolean; url: boolean; unreachable?: string };
   /** What the client echoed from our last answer (2026-07-28 rounds, or the SDK's 2025-era shim). */
   requestState?: unknown;
   /** The client's answers to the forms of our last answer. */
   inputResponses?: Record<string, unknown>;
+  /** Progress notifications to the client while a call waits for a person's decision. */
+  progress?: (done: number, total?: number, message?: string) => Promise<void>;
+  signal?: AbortSignal;
 }
 
 export type Decision =
@@ -70,20 +80,56 @@ export const confirmationInputShape = {
 /** The key of our form among the input requests of an input_required answer. */
 const FORM_KEY = "confirm";
 
-export function noHumanChannel(why: string): string {
-  return `This call needs a person's confirmation, and there is no way to ask one here: ${why}. Nothing was sent to Contabo. Use an MCP client that supports elicitation (form mode), or have the operator start the server with --confirm token, knowing that the model itself can then complete these confirmations.`;
+export function noHumanChannel(why: string, wouldWork?: string): string {
+  return `This call needs a person's confirmation, and there is no way to ask one here: ${why}. Nothing was sent to Contabo. ${
+    wouldWork === undefined
+      ? "Use an MCP client that supports elicitation (form mode), or have the operator start the server with --confirm token, knowing that the model itself can then complete these confirmations."
+      : `${wouldWork[0]?.toUpperCase()}${wouldWork.slice(1)}.`
+  }`;
+}
+
+/** Where approval pages live and how a person is brought to them (src/approvals/ makes one). */
+export interface ApprovalDesk {
+  /** Approvers sign in with the OpenID provider (team mode): links hold no secret, four eyes can be enforced. */
+  readonly team: boolean;
+  /** This server can open a browser on the person's machine (stdio). */
+  readonly canOpenBrowser: boolean;
+  /** The page's address, with the one-time link secret when there is one. */
+  link(approval: Approval, linkSecret?: string): Promise<string>;
+  /** Opens the page in the person's browser; false when no browser could be started. */
+  openInBrowser(url: string): Promise<boolean>;
+  /** Tells approvers that an approval waits (the webhook); never throws. */
+  announce(approval: Approval): Promise<void>;
+}
+
+export interface ApprovalSettings {
+  book: ApprovalBook;
+  desk: ApprovalDesk;
+  /** --four-eyes: the kinds a second person must approve (team mode). */
+  fourEyes: readonly ActionKind[];
+  /** --approval-wait: how long a call waits for a decision before it answers "call again". */
+  waitMs: number;
+}
+
+/** What the gate needs to know about a call besides its seal. */
+export interface GatedCall extends SealedCall {
+  /** The kinds of action it is (approval-policy.ts). */
+  kinds: readonly ActionKind[];
 }
 
 /**
  * Decides whether a call may act now. Destructive calls, calls that grant power and calls that
  * reveal a secret need a human's yes:
- * - auto / elicit: a form the client puts before the human (2026-07-28 `input_required`, served to
- *   2025-era clients by the SDK's shim as `elicitation/create`), with the call sealed in the
- *   request state. With no human to ask, the call is refused: it fails closed.
+ * - auto / elicit: the person is asked through the channel approval-policy.ts picks: URL
+ *   elicitation leading to our approval page, a form (2026-07-28 `input_required`, served to
+ *   2025-era clients by the SDK's shim as `elicitation/create`), or, in auto mode, an approval page
+ *   the server opens in the person's browser (stdio) or shows signed-in approvers (team mode). The
+ *   call is sealed in the request state, or bound to its approval. With no way to ask a person, the
+ *   call is refused: it fails closed.
  * - token: a preview and a sealed token the model sends back; the model itself can do that, so it
  *   is an operator's explicit choice.
  * - off: no confirmation.
- * Every seal is single-use: its nonce is claimed in the store before the preview is made again or
+ * Every seal and approval is single-use: claimed in the store before the preview is made again or
  * anything runs.
  */
 export class ConfirmationGate {
@@ -91,43 +137,179 @@ export class ConfirmationGate {
     readonly mode: ConfirmMode,
     private readonly seal: ConfirmationSeal,
     private readonly store: SafetyStore,
+    readonly approvals?: ApprovalSettings,
   ) {}
 
+  /** The facts the policy reads for this origin. */
+  channelFacts(origin: CallOrigin): ChannelFacts {
+    const reachable = origin.client.unreachable === undefined;
+    return {
+      form: reachable && origin.client.form,
+      url: reachable && origin.client.url,
+      pages: this.approvals !== undefined,
+      browser: this.approvals?.desk.canOpenBrowser ?? false,
+      team: this.approvals?.desk.team ?? false,
+    };
+  }
+
+  /** Whether a call of these kinds needs a second person here. */
+  needsFourEyes(kinds: readonly ActionKind[]): boolean {
+    const settings = this.approvals;
+    if (!settings?.desk.team) return false;
+    return kinds.some((kind) => settings.fourEyes.includes(kind));
+  }
+
   async check(
-    call: SealedCall,
+    call: GatedCall,
     token: string | undefined,
     preview: () => Promise<Preview>,
     origin: CallOrigin,
   ): Promise<GateResult> {
     if (this.mode === "off") return { proceed: true, decision: "unconfirmed" };
     if (this.mode === "token") return this.token(call, token, preview);
-    if (!origin.human.reachable)
-      return { proceed: false, decision: "refused", error: noHumanChannel(origin.human.why) };
-    return this.form(call, preview, origin);
-  }
-
-  private async form(
-    call: SealedCall,
-    preview: () => Promise<Preview>,
-    origin: CallOrigin,
-  ): Promise<GateResult> {
-    const state = origin.requestState;
-    if (state === undefined) {
-      const shown = await preview();
-      const form = confirmationForm(shown);
-      const { sealed } = this.seal.seal("state", call, shown.fingerprint);
+    if (origin.requestState !== undefined) return this.answered(call, preview, origin);
+    const known = this.approvals && (await this.approvals.book.forCall(call));
+    if (known && known.status !== "used") return this.pursue(known, call, preview, origin);
+    const facts = this.channelFacts(origin);
+    const fourEyes = this.needsFourEyes(call.kinds);
+    const channel = channelFor(this.mode, facts, fourEyes);
+    if (channel === "form-elicitation") return this.askWithForm(call, preview);
+    if (channel === undefined || channel === "token" || channel === "none" || !this.approvals) {
+      const why =
+        origin.client.unreachable ??
+        (fourEyes
+          ? "this action needs a second person's approval, and this client declared no URL elicitation"
+          : "this client did not declare elicitation, and this server cannot open a browser for the person here");
+      return {
+        proceed: false,
+        decision: "refused",
+        error: noHumanChannel(why, channelsThatWouldWork(this.mode, facts, fourEyes)),
+      };
+    }
+    const shown = await preview();
+    const { book, desk } = this.approvals;
+    const { approval, linkSecret } = await book.open({
+      call,
+      callerSubject: origin.subject,
+      preview: shown,
+      kinds: call.kinds,
+      fourEyes,
+      withLink: !desk.team,
+    });
+    const url = await desk.link(approval, linkSecret);
+    if (channel === "url-elicitation") {
+      const { sealed } = this.seal.seal("state", call, shown.fingerprint, approval.id);
       const ask = inputRequired({
         inputRequests: {
-          [FORM_KEY]: inputRequired.elicit({
-            mode: "form",
-            message: form.message,
-            requestedSchema: form.schema,
+          [FORM_KEY]: inputRequired.elicitUrl({
+            message: `${confirmationForm(shown).message}\n\nOpen the approval page to approve or decline (valid until ${new Date(approval.expiresAt).toISOString()}).`,
+            url,
           }),
         },
         requestState: sealed,
       });
       return { proceed: false, decision: "asked", ask };
     }
+    if (channel === "browser" && !(await desk.openInBrowser(url))) {
+      return {
+        proceed: false,
+        decision: "refused",
+        error: noHumanChannel(
+          "no browser could be opened on this machine (set BROWSER, or install xdg-open)",
+          channelsThatWouldWork(this.mode, { ...facts, browser: false }, fourEyes),
+        ),
+      };
+    }
+    await desk.announce(approval);
+    return this.pursue(approval, call, preview, origin);
+  }
+
+  /**
+   * Waits for the person's decision on an approval (up to --approval-wait, with progress), then acts
+   * on it: approved runs the call once, declined reports it once, pending tells the model to call again.
+   */
+  private async pursue(
+    approval: Approval,
+    call: GatedCall,
+    preview: () => Promise<Preview>,
+    origin: CallOrigin,
+  ): Promise<GateResult> {
+    const settings = this.approvals;
+    if (!settings) throw new Error("approvals are not set up");
+    const again = `Nothing was done. Call ${call.tool} again with the same arguments to ask afresh.`;
+    const where = settings.desk.team
+      ? "An approver must decide on the approval page (/approvals on this server)"
+      : "The person must decide on the approval page that was opened for them";
+    const decided =
+      approval.status === "pending"
+        ? await settings.book.waitForDecision(
+            approval.id,
+            settings.waitMs,
+            origin.signal ?? new AbortController().signal,
+            (waited) =>
+              origin.progress?.(
+                Math.round(waited / 1000),
+                Math.round(settings.waitMs / 1000),
+                `${where}; waiting for their decision.`,
+              ) ?? Promise.resolve(),
+          )
+        : approval;
+    if (decided === undefined) {
+      return {
+        proceed: false,
+        decision: "expired",
+        error: `The approval expired before anyone decided. ${again}`,
+      };
+    }
+    if (decided.status === "pending") {
+      return {
+        proceed: false,
+        decision: "asked",
+        structured: {
+          message: `Nothing was done yet. ${where} (until ${new Date(decided.expiresAt).toISOString()}). Once they have decided, call ${call.tool} again with the same arguments.`,
+        },
+      };
+    }
+    if (!(await settings.book.use(decided))) {
+      return { proceed: false, decision: "refused", error: `This approval was used already. ${again}` };
+    }
+    if (decided.status === "declined") {
+      return {
+        proceed: false,
+        decision: "declined",
+        structured: { message: "The approver declined: nothing was done." },
+      };
+    }
+    const shown = await preview();
+    if (settings.book.stateDigestOf(shown.fingerprint) !== decided.stateDigest) return changed(again);
+    return { proceed: true, decision: "confirmed" };
+  }
+
+  /** A form (today's channel where the client declares only forms). */
+  private async askWithForm(call: SealedCall, preview: () => Promise<Preview>): Promise<GateResult> {
+    const shown = await preview();
+    const form = confirmationForm(shown);
+    const { sealed } = this.seal.seal("state", call, shown.fingerprint);
+    const ask = inputRequired({
+      inputRequests: {
+        [FORM_KEY]: inputRequired.elicit({
+          mode: "form",
+          message: form.message,
+          requestedSchema: form.schema,
+        }),
+      },
+      requestState: sealed,
+    });
+    return { proceed: false, decision: "asked", ask };
+  }
+
+  /** The client came back with our request state: the answer to a form, or to a URL elicitation. */
+  private async answered(
+    call: GatedCall,
+    preview: () => Promise<Preview>,
+    origin: CallOrigin,
+  ): Promise<GateResult> {
+    const state = origin.requestState;
     const again = `Nothing was done. Call ${call.tool} again to be asked afresh.`;
     const opened = typeof state === "string" ? this.seal.open(state, "state", call) : invalidState();
     if (!opened.ok) return refusal(opened, again);
@@ -136,8 +318,23 @@ export class ConfirmationGate {
       return {
         proceed: false,
         decision: "refused",
-        error: `The client sent no answer to the confirmation form. ${again}`,
+        error: `The client sent no answer to the confirmation request. ${again}`,
       };
+    }
+    if (opened.approvalId !== undefined) {
+      const approval = this.approvals ? await this.approvals.book.get(opened.approvalId) : undefined;
+      if (!approval) return { proceed: false, decision: "expired", error: `The approval expired. ${again}` };
+      if (answer.action !== "accept" && approval.status === "pending") {
+        // The person would not open the page: that is their no.
+        await this.approvals?.book.decide(approval.id, "declined", { who: "client", via: "client" });
+        const decision = answer.action === "cancel" ? "cancelled" : "declined";
+        return {
+          proceed: false,
+          decision,
+          structured: { message: `The user ${decision} the approval: nothing was done.` },
+        };
+      }
+      return this.pursue(approval, call, preview, origin);
     }
     if (answer.action !== "accept") {
       const decision = answer.action === "cancel" ? "cancelled" : "declined";

@@ -108,7 +108,7 @@ export async function guardedCall<A extends Record<string, unknown>, C extends {
     if (confirm) {
       const token = typeof confirmationToken === "string" ? confirmationToken : undefined;
       const gate = await safety.gate.check(
-        { tool: tool.name, args, caller: origin.caller },
+        { tool: tool.name, args, caller: origin.caller, kinds: confirm.kinds(args) },
         token,
         () => confirm.preview(args, context),
         origin,

@@ -1,7 +1,10 @@
 import type { ServerEvents } from "../metrics/events.js";
+import type { ActionKind } from "./approval-policy.js";
+import { DEFAULT_FOUR_EYES } from "./approval-policy.js";
+import { ApprovalBook, DEFAULT_APPROVAL_WAIT_MS } from "./approvals.js";
 import { AuditLog, type AuditSink } from "./audit.js";
 import { CallLimits } from "./call-limits.js";
-import { ConfirmationGate, type ConfirmMode } from "./confirmation.js";
+import { type ApprovalDesk, ConfirmationGate, type ConfirmMode } from "./confirmation.js";
 import { ConfirmationSeal } from "./confirmation-seal.js";
 import { MemorySafetyStore, type SafetyStore } from "./safety-store.js";
 import { SecretRedactor } from "./secrets.js";
@@ -29,6 +32,19 @@ export interface SafetyConfig {
   /** Where finished calls are reported (metrics); nowhere by default. */
   events?: ServerEvents;
   now?: () => number;
+  /** Approval pages (src/approvals/): where they are and how people reach them. None: forms only. */
+  approvals?: ApprovalConfig;
+}
+
+export interface ApprovalConfig {
+  /** Made by src/approvals/approval-desk.ts, or a test's own. */
+  desk: ApprovalDesk;
+  /** --four-eyes (team mode); DEFAULT_FOUR_EYES when not given. */
+  fourEyes?: readonly ActionKind[];
+  /** --approval-ttl: how long an approval page stays valid (default 10 minutes). */
+  ttlMs?: number;
+  /** --approval-wait: how long a call waits for the decision (default 45 s). */
+  waitMs?: number;
 }
 
 /** The safety layer of one server: confirmation, the tool filter, limits, audit and redaction. */
@@ -39,6 +55,10 @@ export interface Safety {
   audit: AuditLog;
   redactor: SecretRedactor;
   events: ServerEvents;
+  /** The pending approvals, when approval pages are set up. */
+  approvals?: ApprovalBook;
+  /** Keyed digests under the confirmation key (approval cookies are signed with it). */
+  digest: (label: string, value: string) => string;
 }
 
 export const DEFAULT_INVITATIONS_PER_MINUTE = 10;
@@ -47,12 +67,28 @@ export function createSafety(config: SafetyConfig, tools: readonly SelectableToo
   const redactor = config.redactor ?? new SecretRedactor();
   redactor.remember(config.confirmKey, true);
   const store = config.store ?? new MemorySafetyStore(config.now);
+  const seal = new ConfirmationSeal({ key: config.confirmKey, ttlMs: config.confirmTtlMs, now: config.now });
+  const digest = (label: string, value: string) => seal.keyedDigest(label, value);
+  const given = config.approvals;
+  const approvals = given
+    ? new ApprovalBook(store, digest, { ttlMs: given.ttlMs, now: config.now })
+    : undefined;
   return {
     gate: new ConfirmationGate(
       config.confirmMode ?? "auto",
-      new ConfirmationSeal({ key: config.confirmKey, ttlMs: config.confirmTtlMs, now: config.now }),
+      seal,
       store,
+      given && approvals
+        ? {
+            book: approvals,
+            desk: given.desk,
+            fourEyes: given.fourEyes ?? DEFAULT_FOUR_EYES,
+            waitMs: given.waitMs ?? DEFAULT_APPROVAL_WAIT_MS,
+          }
+        : undefined,
     ),
+    approvals,
+    digest,
     selection: selectTools(tools, { readOnly: config.readOnly ?? false, allow: config.allowTools }),
     limits: new CallLimits(store, {
       emailsPerRecipientPerMinute: config.emailsPerUserPerMinute ?? 1,

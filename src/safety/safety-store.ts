@@ -14,12 +14,26 @@ export interface SafetyStore {
   claimNonce(nonce: string, expiresAt: number): Promise<boolean>;
   /** Takes a slot under `key` when fewer than `limit` were taken in the last `windowMs`. */
   takeSlot(key: string, limit: number, windowMs: number): Promise<Slot>;
+  /** Stores an approval (opaque text) under `id` until `expiresAt`, findable by `callKey` meanwhile. */
+  putApproval(id: string, callKey: string, record: string, expiresAt: number): Promise<void>;
+  getApproval(id: string): Promise<string | undefined>;
+  /** The id of the newest approval stored for `callKey`, while it lives. */
+  findApproval(callKey: string): Promise<string | undefined>;
+  /**
+   * Replaces the approval `id` with `next` only if it still reads `expected`, keeping its expiry.
+   * Atomic: of any number of concurrent swaps from one value, exactly one resolves true.
+   */
+  swapApproval(id: string, expected: string, next: string): Promise<boolean>;
+  /** The ids of the approvals that have not expired, oldest first. */
+  liveApprovals(): Promise<string[]>;
 }
 
 /** The embedded store: this process's memory. Replicas each keep their own. */
 export class MemorySafetyStore implements SafetyStore {
   private readonly nonces = new Map<string, number>();
   private readonly windows = new Map<string, number[]>();
+  private readonly approvals = new Map<string, { record: string; callKey: string; expiresAt: number }>();
+  private readonly approvalByCall = new Map<string, string>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -53,6 +67,44 @@ export class MemorySafetyStore implements SafetyStore {
         if (index >= 0) times.splice(index, 1);
       },
     };
+  }
+
+  async putApproval(id: string, callKey: string, record: string, expiresAt: number): Promise<void> {
+    this.forgetExpiredApprovals();
+    this.approvals.set(id, { record, callKey, expiresAt });
+    this.approvalByCall.set(callKey, id);
+  }
+
+  async getApproval(id: string): Promise<string | undefined> {
+    const stored = this.approvals.get(id);
+    return stored && stored.expiresAt > this.now() ? stored.record : undefined;
+  }
+
+  async findApproval(callKey: string): Promise<string | undefined> {
+    const id = this.approvalByCall.get(callKey);
+    return id !== undefined && (await this.getApproval(id)) !== undefined ? id : undefined;
+  }
+
+  async swapApproval(id: string, expected: string, next: string): Promise<boolean> {
+    const stored = this.approvals.get(id);
+    // Compared and replaced with no await in between: concurrent swaps cannot both pass.
+    if (!stored || stored.expiresAt <= this.now() || stored.record !== expected) return false;
+    stored.record = next;
+    return true;
+  }
+
+  async liveApprovals(): Promise<string[]> {
+    this.forgetExpiredApprovals();
+    return [...this.approvals.entries()].sort(([, a], [, b]) => a.expiresAt - b.expiresAt).map(([id]) => id);
+  }
+
+  private forgetExpiredApprovals(): void {
+    const now = this.now();
+    for (const [id, stored] of this.approvals) {
+      if (stored.expiresAt > now) continue;
+      this.approvals.delete(id);
+      if (this.approvalByCall.get(stored.callKey) === id) this.approvalByCall.delete(stored.callKey);
+    }
   }
 
   private forgetBefore(cutoff: number): void {

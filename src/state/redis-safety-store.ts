@@ -24,6 +24,13 @@ redis.call('PEXPIRE', key, window)
 return {1, 0}
 `;
 
+/** Compare and set, keeping the key's expiry. */
+const SWAP = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+return 1
+`;
+
 /**
  * The safety layer's state in Redis or Valkey, shared by every replica: used confirmation nonces
  * (SET NX with an absolute expiry) and rate-limit windows (TAKE_SLOT above).
@@ -59,5 +66,42 @@ export class RedisSafetyStore implements SafetyStore {
         await this.connection.run((client) => client.zRem(slotKey, member));
       },
     };
+  }
+
+  async putApproval(id: string, callKey: string, record: string, expiresAt: number): Promise<void> {
+    const expiration = { type: "PXAT", value: Math.max(expiresAt, Date.now() + 1) } as const;
+    await this.connection.run((client) =>
+      client
+        .multi()
+        .set(`${this.prefix}approval:${id}`, record, { expiration })
+        .set(`${this.prefix}approval-call:${callKey}`, id, { expiration })
+        .zAdd(`${this.prefix}approvals`, { score: expiresAt, value: id })
+        .zRemRangeByScore(`${this.prefix}approvals`, "-inf", Date.now())
+        .exec(),
+    );
+  }
+
+  async getApproval(id: string): Promise<string | undefined> {
+    const record = await this.connection.run((client) => client.get(`${this.prefix}approval:${id}`));
+    return typeof record === "string" ? record : undefined;
+  }
+
+  async findApproval(callKey: string): Promise<string | undefined> {
+    const id = await this.connection.run((client) => client.get(`${this.prefix}approval-call:${callKey}`));
+    return typeof id === "string" ? id : undefined;
+  }
+
+  async swapApproval(id: string, expected: string, next: string): Promise<boolean> {
+    const reply = await this.connection.run((client) =>
+      client.eval(SWAP, { keys: [`${this.prefix}approval:${id}`], arguments: [expected, next] }),
+    );
+    return Number(reply) === 1;
+  }
+
+  async liveApprovals(): Promise<string[]> {
+    const ids = await this.connection.run((client) =>
+      client.zRangeByScore(`${this.prefix}approvals`, Date.now(), "+inf"),
+    );
+    return ids.map(String);
   }
 }

@@ -20,6 +20,7 @@ export const retrieveUserClient = defineTool({
   annotations: { title: "Get API client", ...READ },
   confirm: {
     when: (args) => args.reveal === true,
+    kinds: () => ["reveal-secret"],
     preview: async (_args, context) => {
       const client = await liveClient(context);
       return {
@@ -48,6 +49,7 @@ export const generateClientSecret = defineTool({
   annotations: { title: "Rotate API client secret", ...DESTRUCTIVE_WRITE },
   confirm: {
     when: () => true,
+    kinds: () => ["rotate-client-secret"],
     preview: async ({ reveal }, context) => {
       const client = await liveClient(context);
       return {

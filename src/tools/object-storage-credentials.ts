@@ -41,6 +41,7 @@ export const listObjectStorageCredentials = defineTool({
   annotations: { title: "List object storage credentials", ...READ },
   confirm: {
     when: (args) => args.reveal === true,
+    kinds: () => ["reveal-secret"],
     preview: async ({ userId, reveal: _, ...query }, { api, signal }) => {
       const [user, listed] = await Promise.all([
         liveUser(api, userId, signal),
@@ -79,6 +80,7 @@ export const getObjectStorageCredentials = defineTool({
   annotations: { title: "Get object storage credential", ...READ },
   confirm: {
     when: (args) => args.reveal === true,
+    kinds: () => ["reveal-secret"],
     preview: (args, context) =>
       credentialPreview(
         args,
@@ -101,6 +103,7 @@ export const regenerateObjectStorageCredentials = defineTool({
   annotations: { title: "Regenerate object storage credential", ...DESTRUCTIVE_WRITE },
   confirm: {
     when: () => true,
+    kinds: () => ["rotate-s3-key"],
     preview: (args, context) =>
       credentialPreview(
         args,

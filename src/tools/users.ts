@@ -36,6 +36,7 @@ export const createUser = defineTool({
   confirm: {
     // The invited address becomes a lasting member with these rights.
     when: (args) => args.roles !== undefined && args.roles.length > 0,
+    kinds: () => ["grant-roles"],
     preview: async ({ email, firstName, lastName, roles = [], enabled, totp, locale }, { api, signal }) => {
       const [{ roleIds, described, known }, latestChange] = await Promise.all([
         describeRoles(roles, api, signal),
@@ -95,6 +96,20 @@ export const updateUser = defineTool({
       args.roles !== undefined ||
       args.email !== undefined ||
       args.totp === false,
+    kinds: (args) => [
+      ...(args.roles === undefined
+        ? []
+        : args.roles.length > 0
+          ? ["grant-roles" as const]
+          : ["remove-roles" as const]),
+      ...(args.enabled === true
+        ? ["re-enable" as const]
+        : args.enabled === false
+          ? ["disable" as const]
+          : []),
+      ...(args.email === undefined ? [] : ["change-email" as const]),
+      ...(args.totp === false ? ["turn-off-2fa" as const] : []),
+    ],
     preview: async (
       { userId, enabled, roles, email, totp, firstName, lastName, locale },
       { api, signal },
@@ -161,6 +176,7 @@ export const deleteUser = defineTool({
   annotations: { title: "Delete user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },
   confirm: {
     when: () => true,
+    kinds: () => ["delete-user"],
     preview: async ({ userId }, { api, signal }) => {
       const [user, latestChange] = await Promise.all([
         liveUser(api, userId, signal),

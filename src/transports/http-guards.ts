@@ -67,11 +67,18 @@ export class HttpGuards {
     this.token = options.token ? Buffer.from(options.token) : undefined;
   }
 
-  check(req: IncomingMessage): GuardVerdict {
+  /** The Host allowlist alone: for pages a browser opens (approvals), whose forms check their own origin. */
+  checkHost(req: IncomingMessage): GuardVerdict {
     const host = hostName(req.headers.host);
     if (this.hosts && (host === undefined || !this.hosts.has(host))) {
       return { ok: false, status: 403, message: `Host ${req.headers.host ?? "(none)"} is not allowed` };
     }
+    return { ok: true };
+  }
+
+  check(req: IncomingMessage): GuardVerdict {
+    const hostVerdict = this.checkHost(req);
+    if (!hostVerdict.ok) return hostVerdict;
     const origin = req.headers.origin;
     if (origin !== undefined && !this.originAllowed(origin)) {
       return { ok: false, status: 403, message: `Origin ${origin} is not allowed` };

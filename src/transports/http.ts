@@ -38,6 +38,8 @@ export interface HttpServerOptions extends HttpGuardOptions {
   metrics?: { render(): Promise<{ contentType: string; body: string }> };
   /** --rate-limit: tool calls per caller per minute; over it, 429 with Retry-After. */
   rateLimit?: CallerRateLimit;
+  /** The approval pages under /approvals (src/approvals/), behind the Host allowlist. */
+  pages?: { owns(path: string): boolean; handle(req: IncomingMessage, res: ServerResponse): Promise<void> };
 }
 
 export interface RunningHttpServer {
@@ -129,6 +131,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     if (oauth && metadataPaths.has(path)) {
       await send(res, protectedResourceMetadataResponse(req.method, oauth.metadata));
+      return;
+    }
+    if (options.pages?.owns(path)) {
+      const verdict = guards.checkHost(req);
+      if (!verdict.ok) {
+        res
+          .writeHead(verdict.status, { "content-type": "text/plain; charset=utf-8" })
+          .end(`${verdict.message}\n`);
+        return;
+      }
+      await options.pages.handle(req, res);
       return;
     }
     if (path !== MCP_PATH) {

@@ -1,0 +1,79 @@
+import type { ApprovalFlags } from "../config.js";
+import type { Logger } from "../log.js";
+import type { ApprovalConfig, Safety } from "../safety/index.js";
+import type { SecretRedactor } from "../safety/secrets.js";
+import { approvalDesk } from "./approval-desk.js";
+import { ApprovalRoutes } from "./approval-routes.js";
+import { systemBrowserOpener } from "./browser-opener.js";
+import { LoopbackApprovalServer } from "./loopback-approval-server.js";
+import { CookieSigner } from "./signed-cookie.js";
+
+export interface ApprovalPagesInput {
+  flags: ApprovalFlags;
+  /**
+   * --http: the pages are served by the HTTP server at this origin (--public-url's, or the
+   * listening address); team mode with the issuer. Without it (stdio): on a loopback port.
+   */
+  http?: { origin: () => string; issuer?: string };
+  redactor: SecretRedactor;
+  logger: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ApprovalPages {
+  /** For createSafety. */
+  config: ApprovalConfig;
+  /** Once the safety layer exists: the routes (the HTTP server mounts them; stdio's loopback server serves them). */
+  connect(safety: Safety): Promise<ApprovalRoutes>;
+  close(): Promise<void>;
+}
+
+/** The approval pages of this process, wired: desk (links, browser, webhook), routes, sign-in. */
+export function approvalPages({ flags, http, redactor, logger, env }: ApprovalPagesInput): ApprovalPages {
+  let routes: ApprovalRoutes | undefined;
+  const loopback = http
+    ? undefined
+    : new LoopbackApprovalServer(() => {
+        if (!routes) throw new Error("approval pages are not connected yet");
+        return routes;
+      }, logger);
+  const origin = http ? async () => http.origin() : () => (loopback as LoopbackApprovalServer).origin();
+  const desk = approvalDesk({
+    origin,
+    team: flags.signIn !== undefined,
+    opener: !http && flags.browser ? systemBrowserOpener(env) : undefined,
+    webhook: flags.webhook,
+    redactor,
+    logger,
+  });
+  return {
+    config: { desk, fourEyes: flags.fourEyes, ttlMs: flags.ttlMs, waitMs: flags.waitMs },
+    async connect(safety) {
+      if (!safety.approvals) throw new Error("the safety layer was made without approvals");
+      const syncOrigin = http ? http.origin : () => (loopback as LoopbackApprovalServer).knownOrigin();
+      // openid-client is loaded only in team mode: a stdio start does not pay for it.
+      const signIn =
+        flags.signIn && http?.issuer
+          ? new (await import("./sign-in.js")).SignIn({
+              issuer: http.issuer,
+              clientId: flags.signIn.clientId,
+              clientSecret: flags.signIn.clientSecret,
+              approverGroup: flags.signIn.approverGroup,
+              redirectUri: `${http.origin()}/approvals/callback`,
+              signer: new CookieSigner(safety.digest),
+            })
+          : undefined;
+      redactor.remember(flags.signIn?.clientSecret, true);
+      routes = new ApprovalRoutes({
+        book: safety.approvals,
+        audit: safety.audit,
+        logger,
+        signIn,
+        origin: syncOrigin,
+        confirmMode: safety.gate.mode,
+      });
+      return routes;
+    },
+    close: async () => loopback?.close(),
+  };
+}
