@@ -229,12 +229,14 @@ export class ApprovalRoutes {
 
   /**
    * A POST from a browser names where it comes from: Sec-Fetch-Site (every current browser) and
-   * Origin. Either one saying "another site" refuses it; a client sending neither is no browser.
+   * Origin, which is "null" under our no-referrer policy. Another site, by either, is refused; a
+   * client sending neither is no browser, and still needs the page's token and cookie.
    */
   private sameOrigin(req: IncomingMessage): boolean {
     const site = req.headers["sec-fetch-site"];
-    if (site !== undefined && site !== "same-origin" && site !== "none") return false;
+    if (site !== undefined && site !== "same-origin") return false;
     const origin = req.headers.origin;
+    if (origin === "null") return site === "same-origin";
     return origin === undefined || origin === this.options.origin();
   }
 
