@@ -4,7 +4,7 @@ import type { ApprovalConfig, Safety } from "../safety/index.js";
 import type { SecretRedactor } from "../safety/secrets.js";
 import { approvalDesk } from "./approval-desk.js";
 import { ApprovalRoutes } from "./approval-routes.js";
-import { systemBrowserOpener } from "./browser-opener.js";
+import { type BrowserOpener, systemBrowserOpener } from "./browser-opener.js";
 import { LoopbackApprovalServer } from "./loopback-approval-server.js";
 import { CookieSigner } from "./signed-cookie.js";
 
@@ -18,6 +18,8 @@ export interface ApprovalPagesInput {
   redactor: SecretRedactor;
   logger: Logger;
   env?: NodeJS.ProcessEnv;
+  /** How to open the person's browser on stdio; the system's (systemBrowserOpener) by default. */
+  opener?: BrowserOpener;
 }
 
 export interface ApprovalPages {
@@ -29,7 +31,14 @@ export interface ApprovalPages {
 }
 
 /** The approval pages of this process, wired: desk (links, browser, webhook), routes, sign-in. */
-export function approvalPages({ flags, http, redactor, logger, env }: ApprovalPagesInput): ApprovalPages {
+export function approvalPages({
+  flags,
+  http,
+  redactor,
+  logger,
+  env,
+  opener,
+}: ApprovalPagesInput): ApprovalPages {
   let routes: ApprovalRoutes | undefined;
   const loopback = http
     ? undefined
@@ -41,7 +50,7 @@ export function approvalPages({ flags, http, redactor, logger, env }: ApprovalPa
   const desk = approvalDesk({
     origin,
     team: flags.signIn !== undefined,
-    opener: !http && flags.browser ? systemBrowserOpener(env) : undefined,
+    opener: !http && flags.browser ? (opener ?? systemBrowserOpener(env)) : undefined,
     webhook: flags.webhook,
     redactor,
     logger,

@@ -38,7 +38,9 @@ async function startServer(kind: Kind, env: Record<string, string>, flags: strin
   };
   const seen: Seen = { texts: [] };
   let stderr = "";
-  const record = (value: unknown) => seen.texts.push(JSON.stringify(value));
+  const record = (value: unknown): void => {
+    seen.texts.push(JSON.stringify(value));
+  };
   if (kind === "v1") {
     const client = new V1Client({ name: "approval-e2e-v1", version: "1.0.0" }, { capabilities: {} });
     const transport = new V1StdioClientTransport(params);

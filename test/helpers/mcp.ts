@@ -1,6 +1,7 @@
 import {
   type CallToolResult,
   Client,
+  type ClientCapabilities,
   type ElicitRequest,
   type ElicitResult,
   InMemoryTransport,
@@ -36,6 +37,8 @@ export interface ConnectOptions {
   authInfo?: AuthInfo;
   /** --redirect-hosts (default contabo.com). */
   redirectHosts?: readonly string[];
+  /** What the client declares (default: form elicitation when `elicit` is given, else nothing). */
+  capabilities?: ClientCapabilities;
 }
 
 export const PROTOCOL_ERAS: readonly ProtocolEra[] = ["legacy", "modern"];
@@ -51,7 +54,7 @@ export async function connectClient(api: UsersApi, options: ConnectOptions = {})
   const client = new Client(
     { name: "test-client", version: "1.0.0" },
     {
-      capabilities: options.elicit ? { elicitation: {} } : {},
+      capabilities: options.capabilities ?? (options.elicit ? { elicitation: {} } : {}),
       ...(era === "modern" ? { versionNegotiation: { mode: { pin: "2026-07-28" } } } : {}),
     },
   );
