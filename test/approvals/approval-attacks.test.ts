@@ -77,7 +77,7 @@ describe("approval page attacks", () => {
     for (const query of [
       "",
       "?decision=approve",
-      "?decision=approve&csrf=x&typed=" + encodeURIComponent(run.target.email),
+      `?decision=approve&csrf=x&typed=${encodeURIComponent(run.target.email)}`,
     ]) {
       const response = await fetch(`${visit.page}${query}`, { headers: { cookie: visit.cookie } });
       expect(response.status).toBe(200);

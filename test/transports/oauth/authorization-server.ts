@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from "jose";
 import Provider, { errors } from "oidc-provider";
 import { onTestFinished } from "vitest";
+import { APPROVE_SCOPE } from "../../../src/approvals/sign-in.js";
 import { READ_SCOPE, SCOPES } from "../../../src/safety/scope-policy.js";
 
 /** A client of the authorization server: `agent` may get every scope, `reader` only read. */
@@ -12,11 +13,24 @@ export interface TestClient {
   secret: string;
 }
 
+/**
+ * Team mode's sign-in: an `approvals` client (authorization code with PKCE) and a login page that
+ * takes any name; the provider grants the approve scope only to `approvers`, and puts `groups` in
+ * the ID token.
+ */
+export interface ApproverSignIn {
+  redirectUri: string;
+  approvers: readonly string[];
+  groups?: Record<string, string[]>;
+}
+
 export interface AuthorizationServer {
   /** The issuer, as the provider names itself (no trailing slash). */
   issuer: string;
   agent: TestClient;
   reader: TestClient;
+  /** With `signIn`: the client the MCP server's approval pages sign approvers in with. */
+  approvals: TestClient;
   /** How many times the key set (JWKS) was fetched. */
   jwksFetches(): number;
   /** An access token from the token endpoint: client_credentials with `resource` and `scope`. */
@@ -45,13 +59,25 @@ export async function newSigningKey(kid: string = randomUUID()): Promise<Signing
  * indicators, JWT access tokens for `audience` only. Rotating the key swaps in a provider with the
  * new key first, behind the same address, as an issuer does when it rolls its keys.
  */
-export async function startAuthorizationServer(audience: string): Promise<AuthorizationServer> {
+export async function startAuthorizationServer(
+  audience: string,
+  signIn?: ApproverSignIn,
+): Promise<AuthorizationServer> {
   const agent = { id: "agent", secret: randomBytes(24).toString("base64url") };
   const reader = { id: "reader", secret: randomBytes(24).toString("base64url") };
+  const approvals = { id: "approvals", secret: randomBytes(24).toString("base64url") };
   let jwksFetches = 0;
   let handler: ReturnType<Provider["callback"]> | undefined;
+  let current: Provider | undefined;
   const front = createServer((req, res) => {
     if (req.url === "/jwks") jwksFetches++;
+    if (req.url?.startsWith("/interaction/") && current && signIn) {
+      loginInteraction(current, signIn, req, res).catch((error: unknown) => {
+        console.error("interaction failed", error);
+        res.writeHead(500).end();
+      });
+      return;
+    }
     if (handler) handler(req, res);
     else res.writeHead(503).end();
   });
@@ -63,14 +89,36 @@ export async function startAuthorizationServer(audience: string): Promise<Author
   const install = () => {
     const signingKid = keys[0]?.jwk.kid;
     const provider = new Provider(issuer, {
-      clients: [agent, reader].map((client) => ({
-        client_id: client.id,
-        client_secret: client.secret,
-        grant_types: ["client_credentials"],
-        redirect_uris: [],
-        response_types: [],
-        token_endpoint_auth_method: "client_secret_basic",
-      })),
+      clients: [
+        ...[agent, reader].map((client) => ({
+          client_id: client.id,
+          client_secret: client.secret,
+          grant_types: ["client_credentials"],
+          redirect_uris: [],
+          response_types: [],
+          token_endpoint_auth_method: "client_secret_basic",
+        })),
+        ...(signIn
+          ? [
+              {
+                client_id: approvals.id,
+                client_secret: approvals.secret,
+                grant_types: ["authorization_code"],
+                redirect_uris: [signIn.redirectUri],
+                response_types: ["code"],
+                token_endpoint_auth_method: "client_secret_post",
+              },
+            ]
+          : []),
+      ],
+      scopes: ["openid", APPROVE_SCOPE],
+      claims: { openid: ["sub", "groups"] },
+      findAccount: (_ctx, sub) => ({
+        accountId: sub,
+        claims: () => ({ sub, groups: signIn?.groups?.[sub] ?? [] }),
+      }),
+      interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+      pkce: { required: () => true },
       jwks: { keys: keys.map((key) => ({ ...key.jwk })) },
       ttl: { ClientCredentials: 300 },
       features: {
@@ -78,7 +126,8 @@ export async function startAuthorizationServer(audience: string): Promise<Author
         clientCredentials: { enabled: true },
         resourceIndicators: {
           enabled: true,
-          defaultResource: () => audience,
+          // The approvals client signs people in: its tokens are for the provider itself, not the MCP server.
+          defaultResource: (_ctx, client) => (client?.clientId === approvals.id ? undefined : audience),
           useGrantedResource: () => true,
           getResourceServerInfo: (_ctx, resource, client) => {
             if (resource !== audience) throw new errors.InvalidTarget(`unknown resource ${resource}`);
@@ -95,6 +144,7 @@ export async function startAuthorizationServer(audience: string): Promise<Author
     });
     provider.on("server_error", (_ctx, error) => console.error("oidc-provider server_error", error));
     handler = provider.callback();
+    current = provider;
   };
   install();
 
@@ -102,6 +152,7 @@ export async function startAuthorizationServer(audience: string): Promise<Author
     issuer,
     agent,
     reader,
+    approvals,
     jwksFetches: () => jwksFetches,
     async token(client, scope, resource = audience) {
       const response = await fetch(`${issuer}/token`, {
@@ -143,6 +194,44 @@ export async function startAuthorizationServer(audience: string): Promise<Author
       handler = undefined;
     },
   };
+}
+
+/**
+ * The provider's login page: a name field (any name signs in as that subject); on submit, a grant
+ * with `openid`, plus the approve scope for approvers.
+ */
+async function loginInteraction(
+  provider: Provider,
+  signIn: ApproverSignIn,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const details = await provider.interactionDetails(req, res);
+  if (req.method === "GET") {
+    res
+      .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+      .end(
+        `<!doctype html><title>Test provider sign-in</title><form method="post" action="/interaction/${details.uid}"><label>Name <input name="login"></label><button type="submit">Sign in</button></form>`,
+      );
+    return;
+  }
+  let body = "";
+  for await (const chunk of req) body += String(chunk);
+  const login = new URLSearchParams(body).get("login") ?? "";
+  const grant = new provider.Grant({ accountId: login, clientId: String(details.params.client_id) });
+  if (signIn.approvers.includes(login)) grant.addOIDCScope(`openid ${APPROVE_SCOPE}`);
+  else {
+    grant.addOIDCScope("openid");
+    grant.rejectOIDCScope(APPROVE_SCOPE);
+  }
+  grant.addOIDCClaims(["groups"]);
+  const grantId = await grant.save();
+  await provider.interactionFinished(
+    req,
+    res,
+    { login: { accountId: login }, consent: { grantId } },
+    { mergeWithLastSubmission: false },
+  );
 }
 
 /** A port free on 127.0.0.1 right now: our server's public URL must be known before it starts. */
