@@ -125,8 +125,15 @@ export function createMcpServer({
           });
         };
         const log = logLevel.forRequest(ctx, logger, layer.redactor);
-        const context = { api, signal: ctx.mcpReq.signal, progress, settings, redactor: layer.redactor };
         const origin = callOrigin(server, era, ctx, anonymousCaller, progress);
+        const context = {
+          api,
+          signal: ctx.mcpReq.signal,
+          progress,
+          settings,
+          redactor: layer.redactor,
+          confirmChannels: () => layer.gate.channels(origin),
+        };
         return guardedCall(tool, args, context, origin, layer, present, log);
       },
     );

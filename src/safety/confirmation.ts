@@ -1,6 +1,13 @@
 import { type InputRequiredResult, inputRequired, inputResponse } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { type ActionKind, type ChannelFacts, channelFor, channelsThatWouldWork } from "./approval-policy.js";
+import {
+  ACTION_KINDS,
+  type ActionKind,
+  type Channel,
+  type ChannelFacts,
+  channelFor,
+  channelsThatWouldWork,
+} from "./approval-policy.js";
 import type { Approval, ApprovalBook } from "./approvals.js";
 import { confirmationForm } from "./confirmation-form.js";
 import type { ConfirmationSeal, OpenedSeal, SealedCall } from "./confirmation-seal.js";
@@ -150,6 +157,17 @@ export class ConfirmationGate {
       browser: this.approvals?.desk.canOpenBrowser ?? false,
       team: this.approvals?.desk.team ?? false,
     };
+  }
+
+  /** The channel each kind of action would use for this origin now ("refused" when none would work). */
+  channels(origin: CallOrigin): Record<ActionKind, Channel | "refused"> {
+    const facts = this.channelFacts(origin);
+    return Object.fromEntries(
+      ACTION_KINDS.map((kind) => [
+        kind,
+        channelFor(this.mode, facts, this.needsFourEyes([kind])) ?? "refused",
+      ]),
+    ) as Record<ActionKind, Channel | "refused">;
   }
 
   /** Whether a call of these kinds needs a second person here. */

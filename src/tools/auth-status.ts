@@ -7,7 +7,7 @@ import { liveUser } from "./previews.js";
 export const authStatus = defineTool({
   name: "auth_status",
   description:
-    "Whether this server can log in to Contabo and as whom, which tools are on (and why others are off), the confirmation mode, allowed redirect hosts. No secrets.",
+    "Whether this server can log in to Contabo and as whom, which tools are on (and why others are off), how confirmations reach a person here, allowed redirect hosts. No secrets.",
   input: z.strictObject({}),
   output: z.object({
     apiUrl: z.string(),
@@ -19,17 +19,19 @@ export const authStatus = defineTool({
       .object({ userId: z.string(), email: z.string(), name: z.string(), owner: z.boolean() })
       .optional(),
     confirmMode: z.string(),
+    confirmChannels: z.record(z.string(), z.string()),
     enabledTools: z.array(z.string()),
     disabledTools: z.record(z.string(), z.string()),
     redirectHosts: z.array(z.string()),
   }),
   annotations: { title: "Connection and settings", ...READ },
-  run: async (_args, { api, signal, settings, redactor }) => {
+  run: async (_args, { api, signal, settings, redactor, confirmChannels }) => {
     const base = {
       apiUrl: settings.apiUrl,
       sandbox: settings.sandbox,
       authMode: settings.authMode,
       confirmMode: settings.confirmMode,
+      confirmChannels: confirmChannels(),
       enabledTools: settings.enabledTools,
       disabledTools: settings.disabledTools,
       redirectHosts: settings.redirectHosts,

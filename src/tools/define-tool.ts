@@ -1,6 +1,7 @@
 import type { ToolAnnotations as McpToolAnnotations } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { UsersApi } from "../client/users-api.js";
+import type { ActionKind } from "../safety/approval-policy.js";
 import type { Confirmation, Mailing } from "../safety/confirmation-types.js";
 import type { SecretRedactor } from "../safety/secrets.js";
 
@@ -15,6 +16,8 @@ export interface ToolContext {
   settings: ServerSettings;
   /** Removes every known secret from text that leaves the process (auth_status's problem). */
   redactor: SecretRedactor;
+  /** For auth_status: the channel each kind of gated action would use for this client now. */
+  confirmChannels(): Record<ActionKind, string>;
 }
 
 export interface ServerSettings {

@@ -84,6 +84,7 @@ describe.each([
       progress: async () => {},
       settings,
       redactor: contabo.redactor,
+      confirmChannels: () => ({}) as ReturnType<ToolContext["confirmChannels"]>,
     };
     const status = await authStatus.run({}, context);
     expect(status.loggedIn).toBe(false);
