@@ -106,6 +106,12 @@ export async function sandboxServerTransport(): Promise<{ transport: InMemoryTra
   return { transport: await linkedServerTransport(server), sandbox };
 }
 
+/** The client half of an in-memory pair to our server (2025 era) on `api` with this safety layer. */
+export async function serverTransportFor(api: UsersApi, safety: Safety): Promise<InMemoryTransport> {
+  const server = createMcpServer({ api, logger: testLogger(safety.redactor), safety, era: "legacy" });
+  return linkedServerTransport(server);
+}
+
 /** Calls a tool and fails the test on an error result; returns the structured content. */
 export async function callTool<T = Record<string, unknown>>(
   client: Client,
