@@ -70,6 +70,24 @@ describe("approval page attacks", () => {
     expect(everything).not.toContain(new URL(run.link).pathname);
   });
 
+  it("pages run no script, cannot be framed, send no referrer, are never cached, and hold no secret", async () => {
+    const setup = await approvalSetup({ waitMs: 1_000 });
+    const run = await waitingDelete(setup);
+    const key = new URL(run.link).searchParams.get("key") ?? "";
+    const visit = await PageVisit.open(run.link);
+    const response = await fetch(visit.page, { headers: { cookie: visit.cookie } });
+    const html = await response.text();
+    expect(response.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(html).not.toMatch(/<script|\son[a-z]+=/i);
+    expect(html).not.toContain(key);
+    await run.result;
+  });
+
   it("a GET of the approve URL, with any query, changes nothing", async () => {
     const setup = await approvalSetup({ waitMs: 2_000 });
     const run = await waitingDelete(setup);
