@@ -189,6 +189,52 @@ describe("command line and environment", () => {
     });
   });
 
+  it("reads the approval flags, with safe defaults, and team mode only with --http and --oauth-issuer", () => {
+    expect(readCommand([], {})).toMatchObject({
+      approvals: {
+        ttlMs: 600_000,
+        waitMs: 45_000,
+        browser: true,
+        fourEyes: ["grant-roles", "re-enable", "delete-user", "rotate-client-secret", "reveal-secret"],
+      },
+    });
+    expect(readCommand(["--no-browser", "--approval-wait", "0", "--approval-ttl", "60"], {})).toMatchObject({
+      approvals: { browser: false, waitMs: 0, ttlMs: 60_000 },
+    });
+    const team = [
+      "--http",
+      "--oauth-issuer",
+      "https://id.example.com",
+      "--public-url",
+      "https://mcp.example.com/mcp",
+      "--approval-client-id",
+      "contabo-approvals",
+    ];
+    expect(
+      readCommand(
+        [...team, "--four-eyes", "delete-user", "--approval-webhook", "https://chat.example.com/hook"],
+        {
+          CONTABO_MCP_APPROVAL_CLIENT_SECRET: "s3cret",
+        },
+      ),
+    ).toMatchObject({
+      approvals: {
+        fourEyes: ["delete-user"],
+        webhook: "https://chat.example.com/hook",
+        signIn: { clientId: "contabo-approvals", clientSecret: "s3cret" },
+      },
+    });
+    expect(() => readCommand(["--approval-client-id", "x"], {})).toThrow(
+      /goes with --http and --oauth-issuer/,
+    );
+    expect(() => readCommand(["--four-eyes", "delete-user"], {})).toThrow(/goes with --approval-client-id/);
+    expect(() => readCommand([...team, "--four-eyes", "drop-tables"], {})).toThrow(UsageError);
+    expect(() => readCommand([...team, "--approval-webhook", "http://chat.example.com/hook"], {})).toThrow(
+      /https/,
+    );
+    expect(() => readCommand(["--approval-wait", "-1"], {})).toThrow(UsageError);
+  });
+
   it("reports the package's version", () => {
     const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
       version: string;

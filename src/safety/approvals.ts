@@ -199,6 +199,20 @@ export class ApprovalBook {
     return this.store.swapApproval(approval.id, stored, JSON.stringify({ ...current, status: "used" }));
   }
 
+  /** pending → used with no decision: the page closes (no browser opened, or a fresh link replaces it). */
+  async withdraw(approval: Approval): Promise<boolean> {
+    const stored = await this.store.getApproval(approval.id);
+    const current = parsed(stored);
+    if (!stored || current?.status !== "pending") return false;
+    const withdrawn = this.store.swapApproval(
+      approval.id,
+      stored,
+      JSON.stringify({ ...current, status: "used" }),
+    );
+    this.decided.emit(approval.id);
+    return withdrawn;
+  }
+
   /**
    * Waits until the approval is decided, expires, or `ms` pass: woken by a decision on this replica,
    * and reading the store every `pollMs` for decisions made on another. Undefined: it expired.

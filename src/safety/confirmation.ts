@@ -187,7 +187,10 @@ export class ConfirmationGate {
     if (this.mode === "token") return this.token(call, token, preview);
     if (origin.requestState !== undefined) return this.answered(call, preview, origin);
     const known = this.approvals && (await this.approvals.book.forCall(call));
-    if (known && known.status !== "used") return this.pursue(known, call, preview, origin);
+    // A repeated call: a decision is acted on; a page still open by link (whose secret only the
+    // person has) is replaced by a fresh one, in case it was closed; a team page goes on waiting.
+    if (known?.status === "pending" && known.linkDigest) await this.approvals?.book.withdraw(known);
+    else if (known && known.status !== "used") return this.pursue(known, call, preview, origin);
     const facts = this.channelFacts(origin);
     const fourEyes = this.needsFourEyes(call.kinds);
     const channel = channelFor(this.mode, facts, fourEyes);
@@ -229,6 +232,7 @@ export class ConfirmationGate {
       return { proceed: false, decision: "asked", ask };
     }
     if (channel === "browser" && !(await desk.openInBrowser(url))) {
+      await book.withdraw(approval);
       return {
         proceed: false,
         decision: "refused",

@@ -11,7 +11,7 @@ import {
   parseFourEyes,
 } from "../../src/safety/approval-policy.js";
 import { approvalSetup } from "../helpers/approvals.js";
-import { callTool, connectClient, connectToSandbox } from "../helpers/mcp.js";
+import { callTool, callToolError, connectClient, connectToSandbox } from "../helpers/mcp.js";
 
 const none: ChannelFacts = { form: false, url: false, pages: false, browser: false, team: false };
 
@@ -74,6 +74,18 @@ describe("auth_status reports the channel each kind would use for this client", 
     const viaForm = await callTool<{ confirmChannels: Record<string, string> }>(form, "auth_status");
     expect(viaUrl.confirmChannels["delete-user"]).toBe("url-elicitation");
     expect(viaForm.confirmChannels["delete-user"]).toBe("form-elicitation");
+  });
+
+  it("when no browser can be started, the call is refused, saying what would work, and nothing is sent", async () => {
+    const setup = await approvalSetup({ opens: false });
+    const client = await connectClient(setup.contabo.api, { safety: setup.safety });
+    const user = [...setup.sandbox.state.users.values()].find((candidate) => !candidate.owner);
+    const text = await callToolError(client, "delete_user", { userId: user?.userId });
+    expect(text).toContain("no browser could be opened");
+    expect(text).toContain("URL elicitation");
+    expect(setup.sandbox.state.users.has(user?.userId ?? "")).toBe(true);
+    // The page nobody can reach is closed at once.
+    expect(await setup.safety.approvals?.pending()).toHaveLength(0);
   });
 
   it("without approval pages and elicitation, every kind is refused", async () => {

@@ -21,7 +21,7 @@ export interface ApprovalSetup {
  * browser opener hands each URL to the test instead of a browser.
  */
 export async function approvalSetup(
-  options: { waitMs?: number; ttlMs?: number } = {},
+  options: { waitMs?: number; ttlMs?: number /** false: no browser can be started. */; opens?: boolean } = {},
 ): Promise<ApprovalSetup> {
   const sandbox = await useSandbox();
   const contabo = clientFor(sandbox);
@@ -37,6 +37,7 @@ export async function approvalSetup(
     redactor: contabo.redactor,
     logger: testLogger(contabo.redactor),
     opener: async (url) => {
+      if (options.opens === false) return false;
       const next = waiting.shift();
       if (next) next(url);
       else opened.push(url);
