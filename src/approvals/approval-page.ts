@@ -1,4 +1,4 @@
-import type { Approval } from "../safety/approvals.js";
+import { type Approval, WITHDRAWN } from "../safety/approvals.js";
 import { quoteUntrusted } from "../safety/untrusted-text.js";
 
 /**
@@ -71,7 +71,9 @@ export function approvalPage(approval: Approval, viewer: PageViewer, now: number
       ? now >= approval.expiresAt
         ? `<p class="decided">This approval expired at ${html(new Date(approval.expiresAt).toISOString())}: nothing will be done.</p>`
         : undefined
-      : `<p class="decided">This approval was ${html(approval.decision ?? approval.status)}${approval.decidedBy ? ` by ${html(quoteUntrusted(approval.decidedBy))}` : ""}${approval.decidedAt ? ` at ${html(new Date(approval.decidedAt).toISOString())}` : ""}. ${approval.decision === "approved" ? "The agent's call goes ahead once." : "Nothing will be done."}</p>`;
+      : approval.decision === undefined
+        ? `<p class="decided">${html(WITHDRAWN)}</p>`
+        : `<p class="decided">This approval was ${html(approval.decision)}${approval.decidedBy ? ` by ${html(quoteUntrusted(approval.decidedBy))}` : ""}${approval.decidedAt ? ` at ${html(new Date(approval.decidedAt).toISOString())}` : ""}. ${approval.decision === "approved" ? "The agent's call goes ahead once." : "Nothing will be done."}</p>`;
   const typed = approval.typeToConfirm;
   const form =
     (decided ?? viewer.cannotDecide)

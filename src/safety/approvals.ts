@@ -11,6 +11,10 @@ export const DEFAULT_APPROVAL_WAIT_MS = 45_000;
 
 const STATUSES = ["pending", "approved", "declined", "used"] as const;
 
+/** Why a withdrawn approval (used, never decided) cannot be decided. */
+export const WITHDRAWN =
+  "This approval was withdrawn: the agent asked again and a newer page replaced it, or it could not be shown. Nothing will be done.";
+
 /** A pending approval as the store keeps it: what the page shows, and what it is bound to. */
 const approvalSchema = z.object({
   id: z.string(),
@@ -163,6 +167,8 @@ export class ApprovalBook {
     const stored = await this.store.getApproval(id);
     const approval = parsed(stored);
     if (!stored || !approval) return { ok: false, reason: "This approval does not exist or has expired." };
+    if (approval.status === "used" && approval.decision === undefined)
+      return { ok: false, reason: WITHDRAWN };
     if (approval.status !== "pending")
       return { ok: false, reason: `This approval was ${decidedWord(approval)} already.` };
     if (this.now() >= approval.expiresAt) return { ok: false, reason: "This approval has expired." };
