@@ -22,9 +22,36 @@ export const paginationSchema = z.object({
 });
 export type Pagination = z.infer<typeof paginationSchema>;
 
-/** A list response: `{_pagination, data: T[], _links: Links}`. */
+/**
+ * The metadata of a list answer, read tolerantly: a malformed or missing `_pagination` (the spec's
+ * own example has `""`) is read as one page of what `data` holds, and a malformed `_links` is left
+ * out, each with a warning. Only `data` decides whether the answer can be used.
+ */
+export function listMetadata(
+  pagination: unknown,
+  links: unknown,
+  count: number,
+): { _pagination: Pagination; _links?: Links; warnings: string[] } {
+  const page = paginationSchema.safeParse(pagination);
+  const link = linksSchema.safeParse(links);
+  return {
+    _pagination: page.success ? page.data : { page: 1, size: count, totalElements: count, totalPages: 1 },
+    ...(link.success ? { _links: link.data } : {}),
+    warnings: [
+      ...(page.success ? [] : ["the answer's _pagination was missing or malformed: read as one page"]),
+      ...(link.success ? [] : ["the answer's _links was missing or malformed: left out"]),
+    ],
+  };
+}
+
+/** A list response: `{_pagination, data: T[], _links: Links}`, its metadata read tolerantly (listMetadata). */
 export function listEnvelope<T extends z.ZodType>(item: T) {
-  return z.object({ _pagination: paginationSchema, data: z.array(item), _links: linksSchema });
+  return z
+    .object({ _pagination: z.unknown(), data: z.array(item), _links: z.unknown() })
+    .transform(({ _pagination, data, _links }) => ({
+      ...listMetadata(_pagination, _links, data.length),
+      data,
+    }));
 }
 
 /** A single-object response: `{data: T[], _links: SelfLinks}` (data is always an array). */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { linksSchema, paginationSchema, selfLinksSchema } from "./envelopes.js";
+import { listMetadata, selfLinksSchema } from "./envelopes.js";
 
 /**
  * Reading records tolerantly: one odd record must not fail a whole page. Enums are read open
@@ -75,13 +75,14 @@ function recordsOf<T>(data: readonly unknown[], kind: RecordKind<T>, ctx: z.Refi
   return read;
 }
 
-/** A list response read tolerantly: `{_pagination, data, _links, warnings}`. */
+/** A list response read tolerantly: `{_pagination, data, _links, warnings}` (metadata as listMetadata reads it). */
 export function tolerantListEnvelope<T>(kind: RecordKind<T>) {
   return z
-    .object({ _pagination: paginationSchema, data: z.array(z.unknown()), _links: linksSchema })
-    .transform(({ data, ...envelope }, ctx) => {
+    .object({ _pagination: z.unknown(), data: z.array(z.unknown()), _links: z.unknown() })
+    .transform(({ _pagination, data, _links }, ctx) => {
       const { records, warnings } = recordsOf(data, kind, ctx);
-      return { ...envelope, data: records, warnings };
+      const metadata = listMetadata(_pagination, _links, data.length);
+      return { ...metadata, data: records, warnings: [...metadata.warnings, ...warnings] };
     });
 }
 

@@ -54,5 +54,14 @@ export function deliverFault(res: ServerResponse, fault: Fault, answer: { body?:
       return;
     case "latency":
       throw new Error("latency is applied around the operation, not delivered");
+    case "example-envelope":
+      throw new Error("example-envelope rewrites the real answer (exampleEnvelope), it is not delivered");
   }
+}
+
+/** A list answer with the spec's example metadata (`_pagination: ""`, `_links: ""`); others as they are. */
+export function exampleEnvelope(body: unknown): unknown {
+  return typeof body === "object" && body !== null && "_pagination" in body
+    ? { ...body, _pagination: "", _links: "" }
+    : body;
 }

@@ -3,8 +3,8 @@ import { SeededRandom } from "./random.js";
 
 /**
  * Faults the sandbox can inject, driven by tests and the soak run: error statuses (with
- * Retry-After), latency, a connection reset, a truncated or malformed body, an expired token, and
- * a failing token endpoint. Each rule matches a route, applies a number of times or with a
+ * Retry-After), latency, a connection reset, a truncated or malformed body, an expired token, a
+ * failing token endpoint, and list metadata as the spec's examples have it. Each rule matches a route, applies a number of times or with a
  * probability (from a seeded generator), and acts before the operation runs or after it (the
  * operation happened, but its answer is lost).
  */
@@ -19,6 +19,11 @@ export const faultSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("truncated-body") }),
   z.object({ kind: z.literal("malformed-json") }),
   z.object({ kind: z.literal("expired-token") }),
+  /**
+   * With phase "after": the real answer, but a list answer's `_pagination` and `_links` are the
+   * spec's own example values (`""`), as a mock server of the spec (Prism) serves them.
+   */
+  z.object({ kind: z.literal("example-envelope") }),
 ]);
 export type Fault = z.infer<typeof faultSchema>;
 

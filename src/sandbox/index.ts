@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PasswordGrantCredentials } from "../client/credentials.js";
 import { TOKEN_PATH } from "../contabo-api-schemas/token.js";
-import { deliverFault, faultStatus } from "./fault-delivery.js";
+import { deliverFault, exampleEnvelope, faultStatus } from "./fault-delivery.js";
 import { type Fault, FaultInjector } from "./faults.js";
 import { SandboxHttpError } from "./http-error.js";
 import { addOddRecords } from "./odd-records.js";
@@ -180,6 +180,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const answer = await operation();
       if (hit.phase === "after") await sleep(hit.fault.ms);
       return answer;
+    }
+    if (hit?.fault.kind === "example-envelope") {
+      const answer = await operation();
+      return { ...answer, body: exampleEnvelope(answer.body) };
     }
     if (hit?.phase === "before") return { status: 0, fault: hit.fault };
     const answer = await operation();

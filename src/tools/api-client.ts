@@ -43,7 +43,7 @@ export const retrieveUserClient = defineTool({
 export const generateClientSecret = defineTool({
   name: "generate_client_secret",
   description:
-    "Rotate the API client's secret (asks the user first). The old one stops working at once everywhere (cntb, Terraform); this server switches by itself until restarted.",
+    "Rotate the API client's secret (asks the user first). The old one stops working at once (cntb, Terraform); this server switches by itself until restarted.",
   input: z.strictObject({ reveal }),
   output: z.object({ client: clientSecretOutput, effect: z.string(), requestId: z.string() }),
   annotations: { title: "Rotate API client secret", ...DESTRUCTIVE_WRITE },

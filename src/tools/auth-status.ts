@@ -7,7 +7,7 @@ import { liveUser } from "./previews.js";
 export const authStatus = defineTool({
   name: "auth_status",
   description:
-    "Whether this server can log in to Contabo and as whom, which tools are on (and why others are off), how confirmations reach a person here, allowed redirect hosts. No secrets.",
+    "Whether it can log in to Contabo, as whom; which tools are on (why others are off); how confirmations reach a person; allowed redirect hosts. No secrets.",
   input: z.strictObject({}),
   output: z.object({
     apiUrl: z.string(),

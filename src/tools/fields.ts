@@ -61,4 +61,4 @@ export const redirectUrl = z
   .optional()
   .describe("Where the link leads afterwards: https, on an allowed host (see auth_status).");
 
-export const reveal = z.boolean().optional().describe("Unmask the secret (asks the user first).");
+export const reveal = z.boolean().optional().describe("Unmask secrets (asks the user first).");

@@ -15,6 +15,7 @@ import {
 import { onlyItem } from "./only-item.js";
 import { credentialOutput, credentialResult, paginationOutput, shownSecret } from "./outputs.js";
 import { credentialPreview, liveUser, userLabel } from "./previews.js";
+import { warningsOutput, withWarnings } from "./warnings.js";
 
 const shown = (credential: Credential, revealed: boolean | undefined) =>
   credentialResult(credential, shownSecret(credential.secretKey, revealed));
@@ -22,7 +23,7 @@ const shown = (credential: Credential, revealed: boolean | undefined) =>
 export const listObjectStorageCredentials = defineTool({
   name: "list_object_storage_credentials",
   description:
-    "List a user's S3 credentials (one per object storage): the objectStorageId and credentialId the other tools take. Secret keys masked unless reveal=true.",
+    "A user's S3 credentials (one per object storage), with the objectStorageId and credentialId other tools take; secrets masked unless reveal=true.",
   input: z.strictObject({
     userId,
     page,
@@ -37,6 +38,7 @@ export const listObjectStorageCredentials = defineTool({
     credentials: z.array(credentialOutput),
     pagination: paginationOutput,
     requestId: z.string(),
+    warnings: warningsOutput,
   }),
   annotations: { title: "List object storage credentials", ...READ },
   confirm: {
@@ -66,6 +68,7 @@ export const listObjectStorageCredentials = defineTool({
       credentials: result.body.data.map((credential) => shown(credential, reveal)),
       pagination: result.body._pagination,
       requestId: result.requestId,
+      ...withWarnings(result.body.warnings),
     };
   },
 });

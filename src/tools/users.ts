@@ -75,7 +75,7 @@ export const createUser = defineTool({
 export const updateUser = defineTool({
   name: "update_user",
   description:
-    "Change the given fields of a user. enabled=false locks them out (prefer it to deleting); roles replaces all roles. Enabling, disabling, roles, e-mail and 2FA off ask the user first.",
+    "Change given fields of a user. enabled=false locks them out (prefer it to deleting); roles replaces all roles. Enabling, disabling, roles, e-mail and 2FA off ask the user first.",
   input: z
     .strictObject({ userId, ...userFields.partial().shape })
     .refine(({ userId: _, ...changes }) => Object.keys(changes).length > 0, {
@@ -170,7 +170,7 @@ export const updateUser = defineTool({
 export const deleteUser = defineTool({
   name: "delete_user",
   description:
-    "Delete a user for good, with their S3 credentials; asks the user first. To lock someone out for a while, set enabled=false.",
+    "Delete a user for good, with their S3 credentials; asks the user first. To lock someone out, set enabled=false instead.",
   input: z.strictObject({ userId }),
   output: doneOutput,
   annotations: { title: "Delete user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },

@@ -42,7 +42,7 @@ describe("sandbox: object storage credentials", () => {
     const all = listCredentialResponseSchema.parse((await api("GET", base)).json);
     expect(all.data).toHaveLength(2);
     expect(all._pagination).toEqual({ page: 1, size: 10, totalElements: 2, totalPages: 1 });
-    expect(all._links.self).toBe(`${base}?page=1&size=10`);
+    expect(all._links?.self).toBe(`${base}?page=1&size=10`);
     expect(all.data.every((c) => Number.isInteger(c.credentialId))).toBe(true);
     const eu = listCredentialResponseSchema.parse(
       (await api("GET", `${base}?regionName=European%20Union`)).json,
