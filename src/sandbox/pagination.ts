@@ -16,11 +16,17 @@ interface SortKey {
   direction: 1 | -1;
 }
 
+/** How the sandbox read an orderBy field the records do not have: the response header that says so. */
+export const SORT_NOTE_HEADER = "x-sandbox-order-by";
+
 /**
- * Sorts by `orderBy` (`field:ASC|DESC`, several allowed; the spec's example is `name:asc`), then
- * pages the items, and builds the spec's `_pagination` and `_links` (links keep the request's other
- * query parameters). Any top-level field of the answered records sorts (`fields`: their schema's
- * keys, read from the stored items); a field the records do not have is refused with 400.
+ * Sorts by `orderBy` (`field:ASC|DESC`, several allowed), then pages the items, and builds the
+ * spec's `_pagination` and `_links` (links keep the request's other query parameters). Any
+ * top-level field of the answered records sorts (`fields`: their schema's keys). The spec's own
+ * example, `name:asc`, is offered on lists whose records have no `name`: a well-formed entry with
+ * another field sorts by the closest one (the first field ending in it: `name` → `displayName`,
+ * `firstName`, `username`) or is ignored, and the SORT_NOTE_HEADER says which. A malformed entry
+ * (`name`, `name:up`) is refused with 400.
  */
 export function paginate<T extends object>(
   items: readonly T[],
@@ -28,12 +34,13 @@ export function paginate<T extends object>(
   fields: readonly string[],
   basePath: string,
   query: URLSearchParams,
-): { data: T[]; _pagination: Pagination; _links: Links } {
+): { body: { data: T[]; _pagination: Pagination; _links: Links }; headers: Record<string, string> } {
   const page = request.page ?? 1;
   const size = Math.min(request.size ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   if (page < 1) throw badRequest("page must not be less than 1");
   if (size < 1) throw badRequest("size must not be less than 1");
-  const sorted = sortItems(items, sortKeys(request.orderBy ?? [], fields));
+  const { keys, notes } = sortKeys(request.orderBy ?? [], fields);
+  const sorted = sortItems(items, keys);
   const totalElements = sorted.length;
   const totalPages = Math.ceil(totalElements / size);
   const data = sorted.slice((page - 1) * size, page * size);
@@ -44,29 +51,43 @@ export function paginate<T extends object>(
   };
   const last = Math.max(totalPages, 1);
   return {
-    data,
-    _pagination: { page, size, totalElements, totalPages },
-    _links: {
-      self: link(page),
-      first: link(1),
-      last: link(last),
-      ...(page > 1 ? { previous: link(Math.min(page - 1, last)) } : {}),
-      ...(page < totalPages ? { next: link(page + 1) } : {}),
+    body: {
+      data,
+      _pagination: { page, size, totalElements, totalPages },
+      _links: {
+        self: link(page),
+        first: link(1),
+        last: link(last),
+        ...(page > 1 ? { previous: link(Math.min(page - 1, last)) } : {}),
+        ...(page < totalPages ? { next: link(page + 1) } : {}),
+      },
     },
+    headers: notes.length > 0 ? { [SORT_NOTE_HEADER]: notes.join("; ") } : {},
   };
 }
 
-function sortKeys(orderBy: readonly string[], fields: readonly string[]): SortKey[] {
-  return orderBy.map((entry) => {
+function sortKeys(
+  orderBy: readonly string[],
+  fields: readonly string[],
+): { keys: SortKey[]; notes: string[] } {
+  const keys: SortKey[] = [];
+  const notes: string[] = [];
+  for (const entry of orderBy) {
     const match = /^(\w+):(asc|desc)$/i.exec(entry);
-    const field = match?.[1];
-    if (!match || field === undefined || !fields.includes(field)) {
+    const asked = match?.[1];
+    if (!match || asked === undefined) {
       throw badRequest(
         `orderBy ${JSON.stringify(entry)} must be field:asc or field:desc (e.g. name:asc), with a field of the records: ${fields.join(", ")}`,
       );
     }
-    return { field, direction: match[2]?.toLowerCase() === "desc" ? -1 : 1 };
-  });
+    const field = fields.includes(asked)
+      ? asked
+      : fields.find((known) => known.toLowerCase().endsWith(asked.toLowerCase()));
+    if (field !== asked)
+      notes.push(field ? `${entry}: sorted by ${field}` : `${entry}: ignored (no such field)`);
+    if (field) keys.push({ field, direction: match[2]?.toLowerCase() === "desc" ? -1 : 1 });
+  }
+  return { keys, notes };
 }
 
 function sortItems<T extends object>(items: readonly T[], keys: readonly SortKey[]): T[] {

@@ -63,8 +63,10 @@ describe("sandbox: orderBy in the spec's form (field:ASC|DESC)", () => {
   });
 
   it.each([
-    ["/v1/users?orderBy=name:asc", "userId, firstName, lastName, email"],
-    ["/v1/users/audits?orderBy=name:asc", "id, action, timestamp"],
+    // A well-formed field the records lack (the spec's own name:asc) is read, not refused:
+    // see spec-examples.test.ts. Malformed entries are refused on every list.
+    ["/v1/users?orderBy=name:up", "userId, firstName, lastName, email"],
+    ["/v1/users/audits?orderBy=:asc", "id, action, timestamp"],
     ["/v1/roles?orderBy=name", "roleId, tenantId, customerId, name"],
     ["/v1/roles?orderBy=name:up", "roleId, tenantId, customerId, name"],
   ])("answers 400 to %s, naming the fields the records have", async (path, fields) => {

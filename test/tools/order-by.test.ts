@@ -16,7 +16,7 @@ describe("orderBy in the spec's form", () => {
     expect(apiRequests(sandbox).at(-1)?.query).toBe("?orderBy=username%3ADESC&orderBy=timestamp%3Aasc");
   });
 
-  it("refuses a malformed entry before calling the API; a field the records lack is the API's to refuse", async () => {
+  it("refuses a malformed entry before calling the API; a field the records lack is the API's to judge", async () => {
     const { client, sandbox } = await connectToSandbox();
     for (const orderBy of [["name"], ["name:up"], ["first name:asc"], [":asc"]]) {
       expect(await callToolError(client, "retrieve_role_list", { orderBy })).toContain(
@@ -24,7 +24,9 @@ describe("orderBy in the spec's form", () => {
       );
     }
     expect(apiRequests(sandbox)).toHaveLength(0);
-    const refused = await callToolError(client, "retrieve_user_list", { orderBy: ["password:asc"] });
-    expect(refused).toContain("with a field of the records: tenantId, customerId, userId, firstName");
+    // Well-formed, so it is sent; the simulator, like the spec's own name:asc example, reads it
+    // (here: ignores it, saying so in a header) rather than refusing it.
+    await callTool(client, "retrieve_user_list", { orderBy: ["password:asc"] });
+    expect(apiRequests(sandbox).filter((entry) => entry.path === "/v1/users")).toHaveLength(1);
   });
 });

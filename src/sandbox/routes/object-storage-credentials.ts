@@ -57,14 +57,14 @@ export const objectStorageCredentialRoutes: Route[] = [
             (query.regionName === undefined || c.region === query.regionName) &&
             (displayName === undefined || c.displayName.toLowerCase().includes(displayName)),
         );
-      const page = paginate(
+      const { body, headers } = paginate(
         credentials,
         query,
         CREDENTIAL_FIELDS,
         `/v1/users/${user.userId}/object-storages/credentials`,
         rawQuery,
       );
-      return { status: 200, body: page };
+      return { status: 200, body, headers };
     },
   }),
   route({

@@ -22,8 +22,14 @@ export const roleRoutes: Route[] = [
               (p.resources ?? []).some((r) => r.tagName === query.tagName),
             )),
       );
-      const page = paginate(roles, query, Object.keys(roleSchema.shape), "/v1/roles", rawQuery);
-      return { status: 200, body: { ...page, data: page.data.map((role) => state.toRole(role)) } };
+      const { body: page, headers } = paginate(
+        roles,
+        query,
+        Object.keys(roleSchema.shape),
+        "/v1/roles",
+        rawQuery,
+      );
+      return { status: 200, body: { ...page, data: page.data.map((role) => state.toRole(role)) }, headers };
     },
   }),
   route({

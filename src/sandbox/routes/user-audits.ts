@@ -35,8 +35,14 @@ export const userAuditRoutes: Route[] = [
           (end === undefined || day <= end)
         );
       });
-      const page = paginate(audits, query, Object.keys(userAuditSchema.shape), "/v1/users/audits", rawQuery);
-      return { status: 200, body: page };
+      const { body, headers } = paginate(
+        audits,
+        query,
+        Object.keys(userAuditSchema.shape),
+        "/v1/users/audits",
+        rawQuery,
+      );
+      return { status: 200, body, headers };
     },
   }),
 ];

@@ -54,8 +54,8 @@ export const userRoutes: Route[] = [
           (query.enabled === undefined || u.enabled === query.enabled) &&
           (query.owner === undefined || u.owner === query.owner),
       );
-      const page = paginate(users, query, USER_FIELDS, "/v1/users", rawQuery);
-      return { status: 200, body: { ...page, data: page.data.map((u) => state.answerUser(u)) } };
+      const { body: page, headers } = paginate(users, query, USER_FIELDS, "/v1/users", rawQuery);
+      return { status: 200, body: { ...page, data: page.data.map((u) => state.answerUser(u)) }, headers };
     },
   }),
   route({
