@@ -4,7 +4,8 @@ import type { Logger } from "../log.js";
 import type { Approval, ApprovalBook, Approver } from "../safety/approvals.js";
 import type { AuditLog } from "../safety/audit.js";
 import { APPROVAL_STYLESHEET, approvalListPage, approvalPage, messagePage } from "./approval-page.js";
-import { type SignIn, SignInError } from "./sign-in.js";
+import type { SignIn } from "./sign-in.js";
+import { SignInError } from "./sign-in-error.js";
 import { cookiesOf, setCookie } from "./signed-cookie.js";
 
 export const APPROVALS_PATH = "/approvals";

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../log.js";
 import type { ApprovalRoutes } from "./approval-routes.js";
@@ -29,7 +29,9 @@ export class LoopbackApprovalServer {
     return this.address ?? "http://127.0.0.1";
   }
 
-  private start(): Promise<string> {
+  private async start(): Promise<string> {
+    // node:http is loaded with the first approval, not at every start of a stdio server.
+    const { createServer } = await import("node:http");
     const server = createServer((req, res) => {
       const path = new URL(req.url ?? "/", "http://loopback").pathname;
       const routes = this.routes();

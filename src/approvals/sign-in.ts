@@ -2,6 +2,7 @@ import * as oidc from "openid-client";
 import { z } from "zod";
 import { isLoopbackHost } from "../client/base-url.js";
 import type { Approver } from "../safety/approvals.js";
+import { SignInError } from "./sign-in-error.js";
 import { type CookieSigner, cookiesOf, setCookie } from "./signed-cookie.js";
 
 /** The scope an approver's sign-in must be granted, unless a group claim is configured instead. */
@@ -18,10 +19,6 @@ export interface SignInSettings {
   /** --approver-group: a value of the ID token's `groups` claim that makes an approver (else the scope). */
   approverGroup?: string;
   signer: CookieSigner;
-}
-
-export class SignInError extends Error {
-  override name = "SignInError";
 }
 
 const LOGIN_COOKIE = "contabo_mcp_login";
