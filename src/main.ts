@@ -231,7 +231,7 @@ async function serve(command: Extract<Command, { kind: "serve" }>, cleanups: Cle
     }).catch((error: unknown) => {
       throw error instanceof HttpConfigError ? new UsageError(error.message) : error;
     });
-    httpOrigin ??= new URL(http.url).origin;
+    httpOrigin ??= approvalOrigin(http.url);
     cleanups.unshift(() => http.close(HTTP_GRACE_MS));
     onShutdownSignal(logger, cleanups, HTTP_GRACE_MS + 2_000);
     logger.info("serving MCP over Streamable HTTP", {
@@ -308,6 +308,17 @@ function usageErrorOnThrow<T>(make: () => T): T {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+/**
+ * Where a browser reaches the approval pages of an --http server without --public-url: its
+ * listening address, loopback for an unspecified one (0.0.0.0, ::), where no browser could go.
+ */
+function approvalOrigin(listening: string): string {
+  const url = new URL(listening);
+  if (url.hostname === "0.0.0.0") url.hostname = "127.0.0.1";
+  if (url.hostname === "[::]") url.hostname = "[::1]";
+  return url.origin;
 }
 
 /** In-flight HTTP requests get this long to finish after SIGTERM. */

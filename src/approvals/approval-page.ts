@@ -73,7 +73,7 @@ export function approvalPage(approval: Approval, viewer: PageViewer, now: number
         : undefined
       : approval.decision === undefined
         ? `<p class="decided">${html(WITHDRAWN)}</p>`
-        : `<p class="decided">This approval was ${html(approval.decision)}${approval.decidedBy ? ` by ${html(quoteUntrusted(approval.decidedBy))}` : ""}${approval.decidedAt ? ` at ${html(new Date(approval.decidedAt).toISOString())}` : ""}. ${approval.decision === "approved" ? "The agent's call goes ahead once." : "Nothing will be done."}</p>`;
+        : `<p class="decided">This approval was ${html(approval.decision)}${approval.decidedBy ? ` by ${html(quoteUntrusted(approval.decidedBy))}` : ""}${approval.decidedAt ? ` at ${html(new Date(approval.decidedAt).toISOString())}` : ""}. ${approval.decision === "approved" ? "The agent's call may now go ahead, once, if the target has not changed meanwhile." : "Nothing will be done."}</p>`;
   const typed = approval.typeToConfirm;
   const form =
     (decided ?? viewer.cannotDecide)

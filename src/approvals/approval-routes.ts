@@ -56,7 +56,21 @@ export class ApprovalRoutes {
     return path === APPROVALS_PATH || path.startsWith(`${APPROVALS_PATH}/`);
   }
 
+  /** Serves one request; a failure answers a plain 500 page with the same headers, and is logged. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.route(req, res);
+    } catch (error) {
+      this.options.logger.error("approval page failed", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      if (!res.headersSent)
+        page(res, 500, messagePage("Something went wrong", "Nothing was decided. Try again."));
+      else res.end();
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://approvals");
     const path = url.pathname;
     if (path === `${APPROVALS_PATH}/style.css` && req.method === "GET") {
@@ -136,23 +150,31 @@ export class ApprovalRoutes {
     }
     const given = url.searchParams.get("key") ?? undefined;
     if (given !== undefined) {
-      if (!book.linkOpens(approval, given))
-        return page(res, 403, messagePage("Link not valid", "This link does not open this approval."));
-      // The secret moves from the URL into a cookie for this page only, and the address loses it.
+      // The secret is good once: the first browser to bring it gets a token of its own, in a cookie
+      // for this page only, and the address loses the secret.
+      const browser = await book.openLink(approval, given);
+      if (!browser) {
+        const why = book.linkOpens(approval, given)
+          ? "This link was opened already, in another browser or tab: decide there. A link opens its page once."
+          : "This link does not open this approval.";
+        return page(res, 403, messagePage("Link not valid", why));
+      }
       res.writeHead(303, {
         ...PAGE_HEADERS,
         location: `${APPROVALS_PATH}/${id}`,
-        "set-cookie": setCookie(linkCookie(id), given, {
+        "set-cookie": setCookie(linkCookie(id), browser, {
           path: `${APPROVALS_PATH}/${id}`,
           maxAgeSeconds: Math.ceil((approval.expiresAt - this.now()) / 1000),
           secure: this.options.origin().startsWith("https:"),
-          sameSite: "Strict",
+          // Lax: the link may be followed from another site (a web client); a POST still needs the
+          // page's token and its own origin.
+          sameSite: "Lax",
         }),
       });
       res.end();
       return;
     }
-    if (!book.linkOpens(approval, cookiesOf(req.headers.cookie).get(linkCookie(id)))) {
+    if (!book.browserOpens(approval, cookiesOf(req.headers.cookie).get(linkCookie(id)))) {
       return page(res, 403, messagePage("Link needed", "Open this approval with the link you were given."));
     }
     return page(res, 200, approvalPage(approval, {}, this.now()));
@@ -189,7 +211,7 @@ export class ApprovalRoutes {
         );
       approver = signIn.approverOf(signedIn);
     } else {
-      if (!book.linkOpens(approval, cookiesOf(req.headers.cookie).get(linkCookie(id)))) {
+      if (!book.browserOpens(approval, cookiesOf(req.headers.cookie).get(linkCookie(id)))) {
         return page(res, 403, messagePage("Link needed", "Open this approval with the link you were given."));
       }
       approver = { who: "the holder of the approval link", via: "link" };
@@ -201,7 +223,13 @@ export class ApprovalRoutes {
     const result = await book.decide(id, decision, approver, form.get("typed") ?? undefined);
     if (!result.ok) {
       const current = (await book.get(id)) ?? approval;
-      return page(res, 409, approvalPage(current, { subject: approver.subject }, this.now(), result.reason));
+      const allowed = book.mayDecide(current, approver);
+      const viewer = { subject: approver.subject, cannotDecide: allowed.ok ? undefined : allowed.reason };
+      return page(
+        res,
+        result.forbidden ? 403 : 409,
+        approvalPage(current, viewer, this.now(), result.reason),
+      );
     }
     this.audited(result.approval, approver);
     res.writeHead(303, { ...PAGE_HEADERS, location: `${APPROVALS_PATH}/${id}` }).end();

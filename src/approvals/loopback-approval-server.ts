@@ -20,7 +20,11 @@ export class LoopbackApprovalServer {
 
   /** http://127.0.0.1:PORT, once listening. */
   origin(): Promise<string> {
-    this.listening ??= this.start();
+    // A failed start is not remembered: the next approval tries again.
+    this.listening ??= this.start().catch((error: unknown) => {
+      this.listening = undefined;
+      throw error;
+    });
     return this.listening;
   }
 

@@ -20,6 +20,8 @@ const approvalSchema = z.object({
   id: z.string(),
   /** Keyed digest of the link secret, when the page is reached by link (stdio, URL elicitation without sign-in). */
   linkDigest: z.string().optional(),
+  /** Keyed digest of the token of the one browser that opened the link (see openLink). */
+  browserDigest: z.string().optional(),
   /** Echoed by the page's form: a POST without it changes nothing. */
   csrf: z.string(),
   tool: z.string(),
@@ -55,7 +57,10 @@ export interface Approver {
   via: "link" | "sign-in" | "client";
 }
 
-export type DecideResult = { ok: true; approval: Approval } | { ok: false; reason: string };
+export type DecideResult =
+  | { ok: true; approval: Approval }
+  /** forbidden: this approver may not decide it (four eyes), as opposed to a conflict. */
+  | { ok: false; reason: string; forbidden?: boolean };
 
 /**
  * The pending approvals of gated calls, kept in the safety store so that any replica can show and
@@ -172,8 +177,9 @@ export class ApprovalBook {
     if (approval.status !== "pending")
       return { ok: false, reason: `This approval was ${decidedWord(approval)} already.` };
     if (this.now() >= approval.expiresAt) return { ok: false, reason: "This approval has expired." };
-    const allowed = this.mayDecide(approval, approver);
-    if (!allowed.ok) return allowed;
+    // A no is always safe, from anyone who can reach the page or the client: four eyes are for yes.
+    const allowed = decision === "approved" ? this.mayDecide(approval, approver) : ({ ok: true } as const);
+    if (!allowed.ok) return { ...allowed, forbidden: true };
     if (decision === "approved" && approval.typeToConfirm) {
       const matches =
         typeof typed === "string" &&
@@ -196,12 +202,14 @@ export class ApprovalBook {
     return { ok: true, approval: next };
   }
 
-  /** approved (or declined) → used, once: the one call that acts on (or reports) the decision. */
+  /**
+   * approved (or declined) → used, once: the one call that acts on (or reports) the decision. Never
+   * from pending or used: a withdrawn approval (used, never decided) can be used by nobody.
+   */
   async use(approval: Approval): Promise<boolean> {
     const stored = await this.store.getApproval(approval.id);
     const current = parsed(stored);
-    if (!stored || !current || current.status !== approval.status || current.status === "pending")
-      return false;
+    if (!stored || !current || (current.status !== "approved" && current.status !== "declined")) return false;
     return this.store.swapApproval(approval.id, stored, JSON.stringify({ ...current, status: "used" }));
   }
 
@@ -210,13 +218,34 @@ export class ApprovalBook {
     const stored = await this.store.getApproval(approval.id);
     const current = parsed(stored);
     if (!stored || current?.status !== "pending") return false;
-    const withdrawn = this.store.swapApproval(
+    const withdrawn = await this.store.swapApproval(
       approval.id,
       stored,
       JSON.stringify({ ...current, status: "used" }),
     );
-    this.decided.emit(approval.id);
+    if (withdrawn) this.decided.emit(approval.id);
     return withdrawn;
+  }
+
+  /**
+   * The one-time link, opened: the first browser to bring the secret gets a token of its own (for
+   * its cookie), and the secret opens nothing after that, so a secret copied later (from a process
+   * list, a history) is worth nothing. Undefined when the secret is wrong or was used already.
+   */
+  async openLink(approval: Approval, secret: string | undefined): Promise<string | undefined> {
+    if (!this.linkOpens(approval, secret)) return undefined;
+    const stored = await this.store.getApproval(approval.id);
+    const current = parsed(stored);
+    if (!stored || !current || current.browserDigest !== undefined) return undefined;
+    const browser = randomBytes(32).toString("base64url");
+    const next = { ...current, browserDigest: this.digest("approval-browser", browser) };
+    return (await this.store.swapApproval(approval.id, stored, JSON.stringify(next))) ? browser : undefined;
+  }
+
+  /** Whether a browser's token is the one the link was opened with. */
+  browserOpens(approval: Approval, token: string | undefined): boolean {
+    if (!approval.browserDigest || typeof token !== "string" || token.length > 200) return false;
+    return safeEqual(approval.browserDigest, this.digest("approval-browser", token));
   }
 
   /**

@@ -75,6 +75,8 @@ export class ConfirmationSeal {
     call: SealedCall,
     stateFingerprint: string,
     approvalId?: string,
+    /** When it expires, if not after the usual TTL (a request state lives as long as its approval). */
+    expiresAt?: number,
   ): { sealed: string; expiresAt: number } {
     const claims: z.infer<typeof claimsSchema> = {
       k: kind,
@@ -82,7 +84,7 @@ export class ConfirmationSeal {
       a: fingerprint(call.args),
       s: this.mac(`state:${stateFingerprint}`),
       c: this.mac(`caller:${call.caller}`),
-      e: this.now() + this.ttlMs,
+      e: expiresAt ?? this.now() + this.ttlMs,
       n: randomBytes(16).toString("base64url"),
       ...(approvalId === undefined ? {} : { p: approvalId }),
     };

@@ -189,8 +189,15 @@ export class ConfirmationGate {
     const known = this.approvals && (await this.approvals.book.forCall(call));
     // A repeated call: a decision is acted on; a page still open by link (whose secret only the
     // person has) is replaced by a fresh one, in case it was closed; a team page goes on waiting.
-    if (known?.status === "pending" && known.linkDigest) await this.approvals?.book.withdraw(known);
-    else if (known && known.status !== "used") return this.pursue(known, call, preview, origin);
+    if (known?.status === "pending" && known.linkDigest) {
+      // Withdrawn unless someone decided meanwhile: then that decision is acted on.
+      if (!(await this.approvals?.book.withdraw(known))) {
+        const now = await this.approvals?.book.get(known.id);
+        if (now && (now.status === "approved" || now.status === "declined")) {
+          return this.pursue(now, call, preview, origin);
+        }
+      }
+    } else if (known && known.status !== "used") return this.pursue(known, call, preview, origin);
     const facts = this.channelFacts(origin);
     const fourEyes = this.needsFourEyes(call.kinds);
     const channel = channelFor(this.mode, facts, fourEyes);
@@ -219,7 +226,10 @@ export class ConfirmationGate {
     });
     const url = await desk.link(approval, linkSecret);
     if (channel === "url-elicitation") {
-      const { sealed } = this.seal.seal("state", call, shown.fingerprint, approval.id);
+      // Team mode: approvers hear of it too (under four eyes, the person at the client cannot approve).
+      await desk.announce(approval);
+      // The request state lives as long as the approval: a late decision still reaches this call.
+      const { sealed } = this.seal.seal("state", call, shown.fingerprint, approval.id, approval.expiresAt);
       const ask = inputRequired({
         inputRequests: {
           [FORM_KEY]: inputRequired.elicitUrl({
@@ -292,10 +302,11 @@ export class ConfirmationGate {
         },
       };
     }
-    if (!(await settings.book.use(decided))) {
+    // Only a decided approval is used, once; one used already, or withdrawn undecided, acts on nothing.
+    if (decided.status === "used" || !(await settings.book.use(decided))) {
       return { proceed: false, decision: "refused", error: `This approval was used already. ${again}` };
     }
-    if (decided.status === "declined") {
+    if (decided.status !== "approved") {
       return {
         proceed: false,
         decision: "declined",
@@ -344,11 +355,20 @@ export class ConfirmationGate {
       };
     }
     if (opened.approvalId !== undefined) {
-      const approval = this.approvals ? await this.approvals.book.get(opened.approvalId) : undefined;
-      if (!approval) return { proceed: false, decision: "expired", error: `The approval expired. ${again}` };
-      if (answer.action !== "accept" && approval.status === "pending") {
-        // The person would not open the page: that is their no.
-        await this.approvals?.book.decide(approval.id, "declined", { who: "client", via: "client" });
+      // Each request state answers once: a resent one (a retry, a replay) acts on nothing.
+      const claimed = await this.claim(opened, again);
+      if (claimed) return claimed;
+      const book = this.approvals?.book;
+      const approval = book ? await book.get(opened.approvalId) : undefined;
+      if (!book || !approval)
+        return { proceed: false, decision: "expired", error: `The approval expired. ${again}` };
+      if (answer.action !== "accept") {
+        // The person would not open the page: that is their no, whatever the page says meanwhile.
+        if (approval.status === "pending") {
+          await book.decide(approval.id, "declined", { who: "the person at the client", via: "client" });
+        } else if (approval.status === "approved" || approval.status === "declined") {
+          await book.use(approval);
+        }
         const decision = answer.action === "cancel" ? "cancelled" : "declined";
         return {
           proceed: false,

@@ -88,6 +88,34 @@ describe("approval page attacks", () => {
     await run.result;
   });
 
+  it("a second identical call replaces the page, and the first call then acts on nothing", async () => {
+    const setup = await approvalSetup();
+    const first = await waitingDelete(setup);
+    const second = first.client.callTool({ name: "delete_user", arguments: { userId: first.target.userId } });
+    const fresh = await setup.nextOpened();
+    const firstAnswer = await first.result;
+    expect(firstAnswer.isError).toBe(true);
+    expect(textOf(firstAnswer as never)).toContain("used already");
+    expect(await first.stillThere()).toBe(true);
+    // The old link is void; the fresh one approves the second call, which deletes once.
+    const old = await PageVisit.open(first.link);
+    expect(await old.html()).toContain("withdrawn");
+    expect([403, 409]).toContain((await old.approve(first.target.email)).status);
+    expect((await (await PageVisit.open(fresh)).approve(first.target.email)).status).toBe(303);
+    expect((await second).isError).toBeFalsy();
+    expect(apiRequests(setup.sandbox).filter((request) => request.method === "DELETE")).toHaveLength(1);
+  });
+
+  it("the link opens its page once: a copied link (a process list, a history) opens nothing", async () => {
+    const setup = await approvalSetup({ waitMs: 1_000 });
+    const run = await waitingDelete(setup);
+    await PageVisit.open(run.link);
+    const again = await fetch(run.link, { redirect: "manual" });
+    expect(again.status).toBe(403);
+    expect(await again.text()).toContain("opened already");
+    await run.result;
+  });
+
   it("a GET of the approve URL, with any query, changes nothing", async () => {
     const setup = await approvalSetup({ waitMs: 2_000 });
     const run = await waitingDelete(setup);
