@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { build, transform } from "esbuild";
 import { TOOLS } from "../dist/tools/registry.js";
-import { toolListing } from "../dist/tools/tool-listing.js";
+import { prepareToolListing, toolListing } from "../dist/tools/tool-listing.js";
 import { thirdPartyNotices } from "./third-party-notices.mjs";
 
 /** Whether a file of a package is an ES module: by its extension, else its package.json's "type". */
@@ -75,6 +75,8 @@ const englishOnlyZod = {
 // Chunk names carry content hashes: start clean so that no stale chunk is shipped.
 rmSync("dist/package", { recursive: true, force: true });
 
+// The listing is made from the implementations, which are loaded for it here (and never at a start).
+await prepareToolListing(TOOLS);
 const result = await build({
   entryPoints: { cli: "src/cli.ts" },
   outdir: "dist/package",

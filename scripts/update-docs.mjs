@@ -5,6 +5,9 @@ import { withManifestTools } from "../dist/docs/manifest.js";
 import { withResourcesAndPrompts } from "../dist/docs/resources-prompts-table.js";
 import { withToolTable } from "../dist/docs/tool-table.js";
 import { TOOLS } from "../dist/tools/registry.js";
+import { prepareToolListing } from "../dist/tools/tool-listing.js";
+
+await prepareToolListing(TOOLS);
 
 for (const [file, update] of [
   ["README.md", (text) => withResourcesAndPrompts(withToolTable(text, TOOLS))],

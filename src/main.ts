@@ -12,6 +12,7 @@ import { MemorySafetyStore } from "./safety/safety-store.js";
 import { SecretRedactor } from "./safety/secrets.js";
 import { createMcpServer } from "./server.js";
 import { TOOLS } from "./tools/registry.js";
+import { prepareToolListing } from "./tools/tool-listing.js";
 import { VERSION } from "./version.js";
 
 type Cleanup = () => Promise<void>;
@@ -182,6 +183,8 @@ async function serve(command: Extract<Command, { kind: "serve" }>, cleanups: Cle
   );
   cleanups.push(async () => safety.audit.close());
   const approvalRoutes = await pages.connect(safety);
+  // The bundle carries the listing; otherwise (an unbundled start, --confirm token) it is made now.
+  await prepareToolListing(TOOLS, { withTokens: safety.gate.mode === "token" });
   const status = {
     apiUrl: client.apiUrl.origin,
     auth: client.tokens.mode,

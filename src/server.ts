@@ -60,7 +60,8 @@ const NOT_GIVEN = { apiUrl: "(not given)", sandbox: false, authMode: "(not given
 type ListedSchema = StandardSchemaWithJSON<Record<string, unknown>, Record<string, unknown>>;
 
 /** What a tool that is turned off accepts: anything, since it refuses every call. */
-const ANY_ARGUMENTS = withListedJsonSchema(z.looseObject({}), { type: "object" });
+const ANY_OBJECT = z.looseObject({});
+const ANY_ARGUMENTS = withListedJsonSchema({ type: "object" }, async () => ANY_OBJECT);
 
 /** How long clients may cache the lists (2026-07-28 cache hints): they change only with a restart. */
 const LIST_TTL_MS = 5 * 60_000;
@@ -134,7 +135,10 @@ export function createMcpServer({
           redactor: layer.redactor,
           confirmChannels: () => layer.gate.channels(origin),
         };
-        return guardedCall(tool, args, context, origin, layer, present, log);
+        // The implementation (its module, its schemas) is loaded on the tool's first call.
+        const implementation = await tool.load();
+        const guarded = { ...implementation, annotations: tool.annotations };
+        return guardedCall(guarded, args, context, origin, layer, present, log);
       },
     );
   }
@@ -204,8 +208,12 @@ function prepared(
     const config: ToolConfig = {
       title: tool.annotations.title,
       description: tool.description,
-      inputSchema: withListedJsonSchema(inputSchemaOf(tool, withTokens), listed.inputSchema),
-      outputSchema: withListedJsonSchema(outputSchemaOf(tool, withTokens), listed.outputSchema),
+      inputSchema: withListedJsonSchema(listed.inputSchema, async () =>
+        inputSchemaOf(await tool.load(), withTokens),
+      ),
+      outputSchema: withListedJsonSchema(listed.outputSchema, async () =>
+        outputSchemaOf(await tool.load(), withTokens),
+      ),
       annotations: listed.annotations,
     };
     return { tool, config };

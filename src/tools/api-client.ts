@@ -3,7 +3,7 @@ import { fingerprint } from "../safety/fingerprint.js";
 import { maskSecret } from "../safety/secrets.js";
 import { quoteUntrusted } from "../safety/untrusted-text.js";
 import type { ToolContext } from "./define-tool.js";
-import { DESTRUCTIVE_WRITE, defineTool, READ } from "./define-tool.js";
+import { defineTool } from "./define-tool.js";
 import { reveal } from "./fields.js";
 import { onlyItem } from "./only-item.js";
 import { apiClientOutput, clientSecretOutput, shownSecret, withoutTenant } from "./outputs.js";
@@ -14,10 +14,8 @@ async function liveClient({ api, signal }: ToolContext) {
 
 export const retrieveUserClient = defineTool({
   name: "retrieve_user_client",
-  description: "Get the API client (OAuth2 clientId and secret); the secret is masked unless reveal=true.",
   input: z.strictObject({ reveal }),
   output: z.object({ client: apiClientOutput, requestId: z.string() }),
-  annotations: { title: "Get API client", ...READ },
   confirm: {
     when: (args) => args.reveal === true,
     kinds: () => ["reveal-secret"],
@@ -42,11 +40,8 @@ export const retrieveUserClient = defineTool({
 
 export const generateClientSecret = defineTool({
   name: "generate_client_secret",
-  description:
-    "Rotate the API client's secret (asks the user first). The old one stops working at once (cntb, Terraform); this server switches by itself until restarted.",
   input: z.strictObject({ reveal }),
   output: z.object({ client: clientSecretOutput, effect: z.string(), requestId: z.string() }),
-  annotations: { title: "Rotate API client secret", ...DESTRUCTIVE_WRITE },
   confirm: {
     when: () => true,
     kinds: () => ["rotate-client-secret"],

@@ -1,13 +1,11 @@
 import { z } from "zod";
 import { ContaboError } from "../client/errors.js";
-import { defineTool, READ } from "./define-tool.js";
+import { defineTool } from "./define-tool.js";
 import { fullName } from "./outputs.js";
 import { liveUser } from "./previews.js";
 
 export const authStatus = defineTool({
   name: "auth_status",
-  description:
-    "Whether it can log in to Contabo, as whom; which tools are on (why others are off); how confirmations reach a person; allowed redirect hosts. No secrets.",
   input: z.strictObject({}),
   output: z.object({
     apiUrl: z.string(),
@@ -24,7 +22,6 @@ export const authStatus = defineTool({
     disabledTools: z.record(z.string(), z.string()),
     redirectHosts: z.array(z.string()),
   }),
-  annotations: { title: "Connection and settings", ...READ },
   run: async (_args, { api, signal, settings, redactor, confirmChannels }) => {
     const base = {
       apiUrl: settings.apiUrl,

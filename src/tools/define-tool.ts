@@ -38,15 +38,19 @@ export type ToolAnnotations = Required<
 >;
 
 /**
- * One MCP tool: its public definition (name, description, schemas, annotations) and its handler.
- * Handlers return the structured result or throw; tools/tool-result.ts turns both into MCP results.
+ * How one MCP tool works: its zod schemas (what a call is checked against, and what it answers), its
+ * confirmation, its e-mails and its handler. Handlers return the structured result or throw;
+ * tools/tool-result.ts turns both into MCP results. A tool's module, with its schemas, is loaded on
+ * the tool's first use (see ToolDefinition): a start builds none of them.
  */
-export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+export interface ToolImplementation<
+  I extends z.ZodObject = z.ZodObject,
+  O extends z.ZodObject = z.ZodObject,
+> {
+  /** The same name as its definition's (checked when it is loaded). */
   name: string;
-  description: string;
   input: I;
   output: O;
-  annotations: ToolAnnotations;
   /**
    * Present when some calls need a human's confirmation first (see src/safety/confirmation.ts). The
    * confirmationToken field is added to the input by the listing (tool-listing.ts), not here.
@@ -54,15 +58,60 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   confirm?: Confirmation<z.output<I>, ToolContext>;
   /** Present when calls may make Contabo send an e-mail: whom, for the limits; undefined when none goes out. */
   mails?(args: z.output<I>): Mailing | undefined;
-  // Method syntax on purpose: a registry of differently typed tools stays assignable to ToolDefinition[].
+  // Method syntax on purpose: a registry of differently typed tools stays assignable to ToolImplementation[].
   run(args: z.output<I>, context: ToolContext): Promise<z.input<O>>;
 }
 
 /** Identity helper: it exists so that `run`'s argument and result types are inferred from the zod schemas. */
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
-  tool: ToolDefinition<I, O>,
-): ToolDefinition<I, O> {
+  tool: ToolImplementation<I, O>,
+): ToolImplementation<I, O> {
   return tool;
+}
+
+/**
+ * One MCP tool as it is listed, and where its implementation is: name, description, annotations and
+ * whether it may ask first. Nothing here builds a schema; the registry lists every definition, and
+ * the snapshot and the README's table read definitions (with the listing made from them) only.
+ */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  annotations: ToolAnnotations;
+  /** Some calls need a person's yes first: its listed output is confirmable (and, with tokens, its input). */
+  confirmable: boolean;
+  /** The implementation: its module is loaded, and its schemas built, on the first call. */
+  load(): Promise<ToolImplementation>;
+  /** The implementation if it was loaded already (a listing made at run time needs them all: loadTools). */
+  loaded(): ToolImplementation | undefined;
+}
+
+/** A definition whose implementation is loaded once, on first use, and checked to be the named tool. */
+export function lazyTool(
+  definition: Omit<ToolDefinition, "load" | "loaded">,
+  load: () => Promise<ToolImplementation>,
+): ToolDefinition {
+  let loading: Promise<ToolImplementation> | undefined;
+  let implementation: ToolImplementation | undefined;
+  return {
+    ...definition,
+    load: () => {
+      loading ??= load().then((loaded) => {
+        if (loaded.name !== definition.name || Boolean(loaded.confirm) !== definition.confirmable) {
+          throw new Error(`the implementation of ${definition.name} does not match its definition`);
+        }
+        implementation = loaded;
+        return loaded;
+      });
+      return loading;
+    },
+    loaded: () => implementation,
+  };
+}
+
+/** Loads every tool's implementation: for a listing made at run time (tests, token mode, an unbundled start). */
+export async function loadTools(tools: readonly ToolDefinition[]): Promise<void> {
+  await Promise.all(tools.map((tool) => tool.load()));
 }
 
 /** The annotation sets used by this server, so each tool's hints are a deliberate choice of one. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Credential } from "../contabo-api-schemas/object-storage-credentials.js";
 import { fingerprint } from "../safety/fingerprint.js";
-import { DESTRUCTIVE_WRITE, defineTool, READ } from "./define-tool.js";
+import { defineTool } from "./define-tool.js";
 import {
   credentialId,
   objectStorageId,
@@ -22,8 +22,6 @@ const shown = (credential: Credential, revealed: boolean | undefined) =>
 
 export const listObjectStorageCredentials = defineTool({
   name: "list_object_storage_credentials",
-  description:
-    "A user's S3 credentials (one per object storage), with the objectStorageId and credentialId other tools take; secrets masked unless reveal=true.",
   input: z.strictObject({
     userId,
     page,
@@ -40,7 +38,6 @@ export const listObjectStorageCredentials = defineTool({
     requestId: z.string(),
     warnings: warningsOutput,
   }),
-  annotations: { title: "List object storage credentials", ...READ },
   confirm: {
     when: (args) => args.reveal === true,
     kinds: () => ["reveal-secret"],
@@ -77,10 +74,8 @@ const credentialAddress = { userId, objectStorageId, credentialId, reveal };
 
 export const getObjectStorageCredentials = defineTool({
   name: "get_object_storage_credentials",
-  description: "Get one S3 credential; the secret key is masked unless reveal=true.",
   input: z.strictObject(credentialAddress),
   output: z.object({ credential: credentialOutput, requestId: z.string() }),
-  annotations: { title: "Get object storage credential", ...READ },
   confirm: {
     when: (args) => args.reveal === true,
     kinds: () => ["reveal-secret"],
@@ -99,11 +94,8 @@ export const getObjectStorageCredentials = defineTool({
 
 export const regenerateObjectStorageCredentials = defineTool({
   name: "regenerate_object_storage_credentials",
-  description:
-    "New S3 secret key, same access key; asks the user first. The old secret stops working at once.",
   input: z.strictObject(credentialAddress),
   output: z.object({ credential: credentialOutput, effect: z.string(), requestId: z.string() }),
-  annotations: { title: "Regenerate object storage credential", ...DESTRUCTIVE_WRITE },
   confirm: {
     when: () => true,
     kinds: () => ["rotate-s3-key"],

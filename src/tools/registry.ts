@@ -1,35 +1,179 @@
-import { generateClientSecret, retrieveUserClient } from "./api-client.js";
-import { authStatus } from "./auth-status.js";
-import type { ToolDefinition } from "./define-tool.js";
 import {
-  getObjectStorageCredentials,
-  listObjectStorageCredentials,
-  regenerateObjectStorageCredentials,
-} from "./object-storage-credentials.js";
-import { retrieveRole, retrieveRoleList } from "./roles.js";
-import { retrieveUserAudits } from "./user-audits.js";
-import { resendEmailVerification, resetPassword } from "./user-emails.js";
-import { retrieveUserList } from "./user-list.js";
-import { retrieveUserIsPasswordSet } from "./user-password-status.js";
-import { createUser, deleteUser, retrieveUser, updateUser } from "./users.js";
+  ADDITIVE_WRITE,
+  DESTRUCTIVE_IDEMPOTENT_WRITE,
+  DESTRUCTIVE_WRITE,
+  lazyTool,
+  READ,
+  type ToolDefinition,
+} from "./define-tool.js";
 
-/** Every tool this server offers, in the order they are listed. */
+/**
+ * Every tool this server offers, in the order they are listed: each one's definition (what
+ * tools/list says of it) and where its implementation is. An implementation module, with its zod
+ * schemas, is loaded on the tool's first call: a start builds none of them (the bundle carries the
+ * listing made at build time, see tool-listing.ts).
+ */
 export const TOOLS: readonly ToolDefinition[] = [
-  retrieveUserList,
-  retrieveUser,
-  retrieveUserIsPasswordSet,
-  createUser,
-  updateUser,
-  deleteUser,
-  resetPassword,
-  resendEmailVerification,
-  retrieveUserClient,
-  generateClientSecret,
-  listObjectStorageCredentials,
-  getObjectStorageCredentials,
-  regenerateObjectStorageCredentials,
-  retrieveRoleList,
-  retrieveRole,
-  retrieveUserAudits,
-  authStatus,
+  lazyTool(
+    {
+      name: "retrieve_user_list",
+      description:
+        "List users as rows. Filter instead of reading everyone: totp, emailVerified and role filter every page, fields trims rows, countOnly counts. Start here to find a userId.",
+      annotations: { title: "List users", ...READ },
+      confirmable: false,
+    },
+    async () => (await import("./user-list.js")).retrieveUserList,
+  ),
+  lazyTool(
+    {
+      name: "retrieve_user",
+      description: "Get one user, with their roles and permissions.",
+      annotations: { title: "Get user", ...READ },
+      confirmable: false,
+    },
+    async () => (await import("./users.js")).retrieveUser,
+  ),
+  lazyTool(
+    {
+      name: "retrieve_user_is_password_set",
+      description: "Whether a user has set a password yet.",
+      annotations: { title: "Is password set", ...READ },
+      confirmable: false,
+    },
+    async () => (await import("./user-password-status.js")).retrieveUserIsPasswordSet,
+  ),
+  lazyTool(
+    {
+      name: "create_user",
+      description:
+        "Invite a user: Contabo e-mails them a link to set a password. Roles give access (none: no access); giving roles asks the user first.",
+      annotations: { title: "Create user", ...ADDITIVE_WRITE },
+      confirmable: true,
+    },
+    async () => (await import("./users.js")).createUser,
+  ),
+  lazyTool(
+    {
+      name: "update_user",
+      description:
+        "Change given fields of a user. enabled=false locks them out (prefer it to deleting); roles replaces all roles. Enabling, disabling, roles, e-mail and 2FA off ask the user first.",
+      annotations: { title: "Update user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },
+      confirmable: true,
+    },
+    async () => (await import("./users.js")).updateUser,
+  ),
+  lazyTool(
+    {
+      name: "delete_user",
+      description:
+        "Delete a user for good, with their S3 credentials; asks the user first. To lock someone out, set enabled=false instead.",
+      annotations: { title: "Delete user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },
+      confirmable: true,
+    },
+    async () => (await import("./users.js")).deleteUser,
+  ),
+  lazyTool(
+    {
+      name: "reset_password",
+      description: "E-mail a user a link to set a new password (rate-limited per user).",
+      annotations: { title: "Send password reset e-mail", ...ADDITIVE_WRITE },
+      confirmable: false,
+    },
+    async () => (await import("./user-emails.js")).resetPassword,
+  ),
+  lazyTool(
+    {
+      name: "resend_email_verification",
+      description: "E-mail an unverified user the verification link again (rate-limited per user).",
+      annotations: { title: "Resend verification e-mail", ...ADDITIVE_WRITE },
+      confirmable: false,
+    },
+    async () => (await import("./user-emails.js")).resendEmailVerification,
+  ),
+  lazyTool(
+    {
+      name: "retrieve_user_client",
+      description:
+        "Get the API client (OAuth2 clientId and secret); the secret is masked unless reveal=true.",
+      annotations: { title: "Get API client", ...READ },
+      confirmable: true,
+    },
+    async () => (await import("./api-client.js")).retrieveUserClient,
+  ),
+  lazyTool(
+    {
+      name: "generate_client_secret",
+      description:
+        "Rotate the API client's secret (asks the user first). The old one stops working at once (cntb, Terraform); this server switches by itself until restarted.",
+      annotations: { title: "Rotate API client secret", ...DESTRUCTIVE_WRITE },
+      confirmable: true,
+    },
+    async () => (await import("./api-client.js")).generateClientSecret,
+  ),
+  lazyTool(
+    {
+      name: "list_object_storage_credentials",
+      description:
+        "A user's S3 credentials (one per object storage), with the objectStorageId and credentialId other tools take; secrets masked unless reveal=true.",
+      annotations: { title: "List object storage credentials", ...READ },
+      confirmable: true,
+    },
+    async () => (await import("./object-storage-credentials.js")).listObjectStorageCredentials,
+  ),
+  lazyTool(
+    {
+      name: "get_object_storage_credentials",
+      description: "Get one S3 credential; the secret key is masked unless reveal=true.",
+      annotations: { title: "Get object storage credential", ...READ },
+      confirmable: true,
+    },
+    async () => (await import("./object-storage-credentials.js")).getObjectStorageCredentials,
+  ),
+  lazyTool(
+    {
+      name: "regenerate_object_storage_credentials",
+      description:
+        "New S3 secret key, same access key; asks the user first. The old secret stops working at once.",
+      annotations: { title: "Regenerate object storage credential", ...DESTRUCTIVE_WRITE },
+      confirmable: true,
+    },
+    async () => (await import("./object-storage-credentials.js")).regenerateObjectStorageCredentials,
+  ),
+  lazyTool(
+    {
+      name: "retrieve_role_list",
+      description: "List roles (default and custom) with their permissions, to find the roles to give users.",
+      annotations: { title: "List roles", ...READ },
+      confirmable: false,
+    },
+    async () => (await import("./roles.js")).retrieveRoleList,
+  ),
+  lazyTool(
+    {
+      name: "retrieve_role",
+      description: "Get one role with its permissions.",
+      annotations: { title: "Get role", ...READ },
+      confirmable: false,
+    },
+    async () => (await import("./roles.js")).retrieveRole,
+  ),
+  lazyTool(
+    {
+      name: "retrieve_user_audits",
+      description: "The history of changes to users: who created, changed or deleted whom, and when.",
+      annotations: { title: "User change history", ...READ },
+      confirmable: false,
+    },
+    async () => (await import("./user-audits.js")).retrieveUserAudits,
+  ),
+  lazyTool(
+    {
+      name: "auth_status",
+      description:
+        "Whether it can log in to Contabo, as whom; which tools are on (why others are off); how confirmations reach a person; allowed redirect hosts. No secrets.",
+      annotations: { title: "Connection and settings", ...READ },
+      confirmable: false,
+    },
+    async () => (await import("./auth-status.js")).authStatus,
+  ),
 ];

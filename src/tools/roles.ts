@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool, READ } from "./define-tool.js";
+import { defineTool } from "./define-tool.js";
 import { orderBy, page, size } from "./fields.js";
 import { onlyItem } from "./only-item.js";
 import { paginationOutput, roleOutput, withoutTenant } from "./outputs.js";
@@ -7,7 +7,6 @@ import { warningsOutput, withWarnings } from "./warnings.js";
 
 export const retrieveRoleList = defineTool({
   name: "retrieve_role_list",
-  description: "List roles (default and custom) with their permissions, to find the roles to give users.",
   input: z.strictObject({
     page,
     size,
@@ -23,7 +22,6 @@ export const retrieveRoleList = defineTool({
     requestId: z.string(),
     warnings: warningsOutput,
   }),
-  annotations: { title: "List roles", ...READ },
   run: async (query, { api, signal }) => {
     const result = await api.retrieveRoleList(query, { signal });
     return {
@@ -37,12 +35,10 @@ export const retrieveRoleList = defineTool({
 
 export const retrieveRole = defineTool({
   name: "retrieve_role",
-  description: "Get one role with its permissions.",
   input: z.strictObject({
     roleId: z.int().min(1).max(Number.MAX_SAFE_INTEGER).describe("From retrieve_role_list."),
   }),
   output: z.object({ role: roleOutput, requestId: z.string(), warnings: warningsOutput }),
-  annotations: { title: "Get role", ...READ },
   run: async ({ roleId }, { api, signal }) => {
     const result = await api.retrieveRole(roleId, { signal });
     return {

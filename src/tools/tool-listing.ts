@@ -1,7 +1,7 @@
 import type { Tool } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { confirmableOutput, confirmationInputShape } from "../safety/confirmation.js";
-import type { ToolDefinition } from "./define-tool.js";
+import { loadTools, type ToolDefinition, type ToolImplementation } from "./define-tool.js";
 import { MAX_PAGE } from "./fields.js";
 
 type JsonSchema = Record<string, unknown>;
@@ -21,29 +21,54 @@ export function toolListing(tools: readonly ToolDefinition[], { withTokens = fal
   const cache = withTokens ? tokenListings : listings;
   const cached = cache.get(tools) ?? (withTokens ? undefined : precomputedFor(tools));
   if (cached) return cached;
-  const listing = tools.map((tool) => ({
-    name: tool.name,
-    title: tool.annotations.title,
-    description: tool.description,
-    inputSchema: trimmed(
-      z.toJSONSchema(inputSchemaOf(tool, withTokens), { target: "draft-7", io: "input" }),
-      "input",
-    ) as Tool["inputSchema"],
-    outputSchema: trimmed(
-      z.toJSONSchema(outputSchemaOf(tool, withTokens), { target: "draft-7", io: "output" }),
-      "output",
-    ) as Tool["outputSchema"],
-    annotations: listedAnnotations(tool),
-  }));
+  const listing = tools.map((tool) => {
+    const implementation = implementationOf(tool);
+    return {
+      name: tool.name,
+      title: tool.annotations.title,
+      description: tool.description,
+      inputSchema: trimmed(
+        z.toJSONSchema(inputSchemaOf(implementation, withTokens), { target: "draft-7", io: "input" }),
+        "input",
+      ) as Tool["inputSchema"],
+      outputSchema: trimmed(
+        z.toJSONSchema(outputSchemaOf(implementation, withTokens), { target: "draft-7", io: "output" }),
+        "output",
+      ) as Tool["outputSchema"],
+      annotations: listedAnnotations(tool),
+    };
+  });
   cache.set(tools, listing);
   return listing;
+}
+
+/**
+ * Makes `toolListing` answer at once: nothing to do when the bundle carries the listing; otherwise
+ * (tests, an unbundled start, --confirm token) every implementation is loaded first.
+ */
+export async function prepareToolListing(
+  tools: readonly ToolDefinition[],
+  { withTokens = false } = {},
+): Promise<void> {
+  if (!withTokens && precomputedFor(tools)) return;
+  await loadTools(tools);
+}
+
+function implementationOf(tool: ToolDefinition): ToolImplementation {
+  const implementation = tool.loaded();
+  if (!implementation) {
+    throw new Error(
+      `the listing of ${tool.name} is made from its implementation: await prepareToolListing first`,
+    );
+  }
+  return implementation;
 }
 
 /**
  * The schema a tool accepts: with the confirmationToken field when it may ask first and this server
  * confirms with tokens (--confirm token). In the other modes the field would only cost context.
  */
-export function inputSchemaOf(tool: ToolDefinition, withTokens: boolean): z.ZodObject {
+export function inputSchemaOf(tool: ToolImplementation, withTokens: boolean): z.ZodObject {
   if (!tool.confirm || !withTokens) return tool.input;
   let schema = confirmableInputs.get(tool);
   if (!schema) {
@@ -54,13 +79,13 @@ export function inputSchemaOf(tool: ToolDefinition, withTokens: boolean): z.ZodO
   return schema;
 }
 
-const confirmableInputs = new WeakMap<ToolDefinition, z.ZodObject>();
+const confirmableInputs = new WeakMap<ToolImplementation, z.ZodObject>();
 
 /**
  * The schema a tool publishes for its results: when it may ask first, its fields become optional
  * beside what a declined confirmation answers, and, with tokens, the token mode's fields.
  */
-export function outputSchemaOf(tool: ToolDefinition, withTokens: boolean): z.ZodObject {
+export function outputSchemaOf(tool: ToolImplementation, withTokens: boolean): z.ZodObject {
   if (!tool.confirm) return tool.output;
   const cache = withTokens ? tokenOutputs : confirmableOutputs;
   let schema = cache.get(tool);
@@ -71,8 +96,8 @@ export function outputSchemaOf(tool: ToolDefinition, withTokens: boolean): z.Zod
   return schema;
 }
 
-const confirmableOutputs = new WeakMap<ToolDefinition, z.ZodObject>();
-const tokenOutputs = new WeakMap<ToolDefinition, z.ZodObject>();
+const confirmableOutputs = new WeakMap<ToolImplementation, z.ZodObject>();
+const tokenOutputs = new WeakMap<ToolImplementation, z.ZodObject>();
 
 /**
  * The annotations as listed, without what says nothing: the title is listed once, at the top level;

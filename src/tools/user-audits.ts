@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool, READ } from "./define-tool.js";
+import { defineTool } from "./define-tool.js";
 import { orderBy, page, size, userId } from "./fields.js";
 import { paginationOutput, withoutTenant } from "./outputs.js";
 import { warningsOutput, withWarnings } from "./warnings.js";
@@ -9,7 +9,6 @@ const date = z.iso.date({ error: "dates are calendar days such as 2026-11-29" })
 
 export const retrieveUserAudits = defineTool({
   name: "retrieve_user_audits",
-  description: "The history of changes to users: who created, changed or deleted whom, and when.",
   input: z.strictObject({
     page,
     size,
@@ -36,7 +35,6 @@ export const retrieveUserAudits = defineTool({
     requestId: z.string(),
     warnings: warningsOutput,
   }),
-  annotations: { title: "User change history", ...READ },
   run: async (query, { api, signal }) => {
     const result = await api.retrieveUserAudits(query, { signal });
     return {

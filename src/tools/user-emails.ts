@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { checkRedirectUrl } from "../safety/redirect-url.js";
-import { ADDITIVE_WRITE, defineTool, type ServerSettings } from "./define-tool.js";
+import { defineTool, type ServerSettings } from "./define-tool.js";
 import { redirectUrl, userId } from "./fields.js";
 import { done, doneOutput } from "./outputs.js";
 import { ToolArgumentError } from "./tool-argument-error.js";
@@ -15,10 +15,8 @@ function allowedRedirect(raw: string | undefined, settings: ServerSettings): str
 
 export const resetPassword = defineTool({
   name: "reset_password",
-  description: "E-mail a user a link to set a new password (rate-limited per user).",
   input: z.strictObject({ userId, redirectUrl }),
   output: doneOutput,
-  annotations: { title: "Send password reset e-mail", ...ADDITIVE_WRITE },
   mails: (args) => ({ to: args.userId }),
   run: async ({ userId, redirectUrl }, { api, signal, settings }) => {
     const result = await api.resetPassword(
@@ -32,10 +30,8 @@ export const resetPassword = defineTool({
 
 export const resendEmailVerification = defineTool({
   name: "resend_email_verification",
-  description: "E-mail an unverified user the verification link again (rate-limited per user).",
   input: z.strictObject({ userId, redirectUrl }),
   output: doneOutput,
-  annotations: { title: "Resend verification e-mail", ...ADDITIVE_WRITE },
   mails: (args) => ({ to: args.userId }),
   run: async ({ userId, redirectUrl }, { api, signal, settings }) => {
     const result = await api.resendEmailVerification(

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { readPages } from "../client/read-pages.js";
 import type { User } from "../contabo-api-schemas/users.js";
-import { defineTool, READ, type ToolContext } from "./define-tool.js";
+import { defineTool, type ToolContext } from "./define-tool.js";
 import { orderBy, page, size } from "./fields.js";
 import { listedUser, paginationOutput, USER_ROW_FIELDS, userRow } from "./outputs.js";
 import { roleIdsFor } from "./role-names.js";
@@ -76,8 +76,6 @@ async function localFilter(args: Args, { api, signal }: ToolContext): Promise<(u
 
 export const retrieveUserList = defineTool({
   name: "retrieve_user_list",
-  description:
-    "List users as rows. Filter instead of reading everyone: totp, emailVerified and role filter every page, fields trims rows, countOnly counts. Start here to find a userId.",
   input,
   output: z.object({
     users: z.array(listedUser).optional(),
@@ -87,7 +85,6 @@ export const retrieveUserList = defineTool({
     requestId: z.string(),
     warnings: warningsOutput,
   }),
-  annotations: { title: "List users", ...READ },
   run: async (args, context) => {
     const { api, signal, progress } = context;
     const { all, limit = DEFAULT_LIMIT, fields, countOnly, totp, emailVerified, role, ...query } = args;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { fingerprint } from "../safety/fingerprint.js";
 import { quoteUntrusted } from "../safety/untrusted-text.js";
-import { ADDITIVE_WRITE, DESTRUCTIVE_IDEMPOTENT_WRITE, defineTool, READ } from "./define-tool.js";
+import { defineTool } from "./define-tool.js";
 import { userFields, userId } from "./fields.js";
 import { onlyItem } from "./only-item.js";
 import { done, doneOutput, userOutput, userResult } from "./outputs.js";
@@ -11,10 +11,8 @@ import { warningsOutput, withWarnings } from "./warnings.js";
 
 export const retrieveUser = defineTool({
   name: "retrieve_user",
-  description: "Get one user, with their roles and permissions.",
   input: z.strictObject({ userId }),
   output: z.object({ user: userOutput, requestId: z.string(), warnings: warningsOutput }),
-  annotations: { title: "Get user", ...READ },
   run: async ({ userId }, { api, signal }) => {
     const result = await api.retrieveUser(userId, { signal });
     return {
@@ -27,11 +25,8 @@ export const retrieveUser = defineTool({
 
 export const createUser = defineTool({
   name: "create_user",
-  description:
-    "Invite a user: Contabo e-mails them a link to set a password. Roles give access (none: no access); giving roles asks the user first.",
   input: userFields,
   output: z.object({ userId: z.string(), requestId: z.string() }),
-  annotations: { title: "Create user", ...ADDITIVE_WRITE },
   mails: (args) => ({ to: args.email, invitation: true }),
   confirm: {
     // The invited address becomes a lasting member with these rights.
@@ -74,8 +69,6 @@ export const createUser = defineTool({
 
 export const updateUser = defineTool({
   name: "update_user",
-  description:
-    "Change given fields of a user. enabled=false locks them out (prefer it to deleting); roles replaces all roles. Enabling, disabling, roles, e-mail and 2FA off ask the user first.",
   input: z
     .strictObject({ userId, ...userFields.partial().shape })
     .refine(({ userId: _, ...changes }) => Object.keys(changes).length > 0, {
@@ -87,7 +80,6 @@ export const updateUser = defineTool({
     updated: z.array(z.string()),
     requestId: z.string(),
   }),
-  annotations: { title: "Update user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },
   mails: (args) => (args.email === undefined ? undefined : { to: args.userId }),
   confirm: {
     // What changes who can get in: access (either way), rights, where password resets go, the second factor.
@@ -169,11 +161,8 @@ export const updateUser = defineTool({
 
 export const deleteUser = defineTool({
   name: "delete_user",
-  description:
-    "Delete a user for good, with their S3 credentials; asks the user first. To lock someone out, set enabled=false instead.",
   input: z.strictObject({ userId }),
   output: doneOutput,
-  annotations: { title: "Delete user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },
   confirm: {
     when: () => true,
     kinds: () => ["delete-user"],

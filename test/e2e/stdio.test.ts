@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 
 import { seedState } from "../../src/sandbox/seed.js";
 import { TOOLS } from "../../src/tools/registry.js";
-import { toolListing } from "../../src/tools/tool-listing.js";
+import { prepareToolListing, toolListing } from "../../src/tools/tool-listing.js";
 import { CLI, cleanEnv, exited, runCli, startedServer } from "../helpers/cli.js";
 import { knownSecrets, recordServerOutput } from "../helpers/logs.js";
 
@@ -57,6 +57,8 @@ describe("the built CLI over stdio", () => {
     expect(client.getServerVersion()?.name).toBe("contabo-users-mcp");
     const { tools } = await client.listTools();
     // The bundle ships the listing made at build time: it must be the one the registry makes now.
+    // The listing the bundle carries, made at build time, is the one made from the sources now.
+    await prepareToolListing(TOOLS, { withTokens: true });
     expect(tools).toEqual(JSON.parse(JSON.stringify(toolListing(TOOLS))));
     const called: string[] = [];
     /** Calls a tool; the person behind this client answers yes to every confirmation form. */

@@ -5,10 +5,14 @@ import { createSafety } from "../../src/safety/index.js";
 import { SeededRandom } from "../../src/sandbox/random.js";
 import { createMcpServer } from "../../src/server.js";
 import { TOOLS } from "../../src/tools/registry.js";
+import { prepareToolListing } from "../../src/tools/tool-listing.js";
 import { startHttpServer } from "../../src/transports/http.js";
 import { testLogger } from "../helpers/logs.js";
 import { textOf } from "../helpers/mcp.js";
 import { clientFor, useSandbox } from "../helpers/sandbox.js";
+
+// These tests make servers from the sources, without the bundle's listing: made from the implementations.
+await prepareToolListing(TOOLS, { withTokens: true });
 
 const CALLS = 5_000;
 const CLIENTS = 8;

@@ -16,6 +16,7 @@ import { createSafety } from "../../src/safety/index.js";
 import type { Sandbox, SandboxOptions } from "../../src/sandbox/index.js";
 import { createMcpServer, type ServerOptions } from "../../src/server.js";
 import { TOOLS } from "../../src/tools/registry.js";
+import { prepareToolListing } from "../../src/tools/tool-listing.js";
 import { unfence } from "../safety/data-fence.js";
 import { recordServerOutput, testLogger } from "./logs.js";
 import { clientFor, useSandbox } from "./sandbox.js";
@@ -45,6 +46,8 @@ export const PROTOCOL_ERAS: readonly ProtocolEra[] = ["legacy", "modern"];
 
 /** The SDK v2 Client connected to our server, which calls `api` (usually the sandbox over HTTP). */
 export async function connectClient(api: UsersApi, options: ConnectOptions = {}): Promise<Client> {
+  // Tests run from the sources, without the bundle's listing: it is made from the implementations.
+  await prepareToolListing(TOOLS, { withTokens: true });
   const given = options.safety ?? {};
   const safety = "gate" in given ? given : createSafety({ auditSink: recordServerOutput, ...given }, TOOLS);
   const logger = options.logger ?? testLogger(safety.redactor);
@@ -91,6 +94,7 @@ async function linkedServerTransport(server: ReturnType<typeof createMcpServer>)
  * through start/send/close/onmessage can use.
  */
 export async function sandboxServerTransport(): Promise<{ transport: InMemoryTransport; sandbox: Sandbox }> {
+  await prepareToolListing(TOOLS, { withTokens: true });
   const sandbox = await useSandbox();
   const contabo = clientFor(sandbox);
   const safety = createSafety(
@@ -108,6 +112,7 @@ export async function sandboxServerTransport(): Promise<{ transport: InMemoryTra
 
 /** The client half of an in-memory pair to our server (2025 era) on `api` with this safety layer. */
 export async function serverTransportFor(api: UsersApi, safety: Safety): Promise<InMemoryTransport> {
+  await prepareToolListing(TOOLS, { withTokens: true });
   const server = createMcpServer({ api, logger: testLogger(safety.redactor), safety, era: "legacy" });
   return linkedServerTransport(server);
 }

@@ -102,8 +102,15 @@ function day(): fc.Arbitrary<string> {
     .map((date) => date.toISOString().slice(0, 10));
 }
 
+/** The tool's input schema, from its implementation (test/setup/load-tools.ts loads them all). */
+function inputOf(tool: ToolDefinition): z.ZodObject {
+  const implementation = tool.loaded();
+  if (!implementation) throw new Error(`${tool.name} is not loaded`);
+  return implementation.input;
+}
+
 function validArgs(tool: ToolDefinition): fc.Arbitrary<Record<string, unknown>> {
-  const shape = tool.input.shape as Record<string, z.ZodType>;
+  const shape = inputOf(tool).shape as Record<string, z.ZodType>;
   const fields = Object.fromEntries(
     Object.keys(shape).map((name) => {
       const arbitrary = VALID_FIELDS[name];
@@ -115,7 +122,7 @@ function validArgs(tool: ToolDefinition): fc.Arbitrary<Record<string, unknown>> 
   return fc
     .record(fields, { requiredKeys: required })
     .map((args) => Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined)))
-    .filter((args) => tool.input.safeParse(args).success);
+    .filter((args) => inputOf(tool).safeParse(args).success);
 }
 
 /** A value the field's schema refuses. */
@@ -137,7 +144,7 @@ function namesField(field: string): RegExp {
 }
 
 function invalidArgs(tool: ToolDefinition): fc.Arbitrary<InvalidCase> {
-  const shape = tool.input.shape as Record<string, z.ZodType>;
+  const shape = inputOf(tool).shape as Record<string, z.ZodType>;
   const names = Object.keys(shape);
   const required = names.filter((name) => !shape[name]?.safeParse(undefined).success);
   const valid = validArgs(tool);

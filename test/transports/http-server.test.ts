@@ -17,9 +17,13 @@ import { createSafety } from "../../src/safety/index.js";
 import { MemorySafetyStore } from "../../src/safety/safety-store.js";
 import { createMcpServer } from "../../src/server.js";
 import { TOOLS } from "../../src/tools/registry.js";
+import { prepareToolListing } from "../../src/tools/tool-listing.js";
 import { type HttpServerOptions, startHttpServer } from "../../src/transports/http.js";
 import { testLogger } from "../helpers/logs.js";
 import { apiRequests, clientFor, tokenRequests, useSandbox } from "../helpers/sandbox.js";
+
+// These tests make servers from the sources, without the bundle's listing: made from the implementations.
+await prepareToolListing(TOOLS, { withTokens: true });
 
 async function serve(api: UsersApi, options: Partial<HttpServerOptions> = {}) {
   const safety = createSafety({ confirmMode: "token" }, TOOLS);

@@ -13,6 +13,7 @@ import { MemorySafetyStore } from "../../../src/safety/safety-store.js";
 import { ADMIN_SCOPE, READ_SCOPE, SCOPES, WRITE_SCOPE } from "../../../src/safety/scope-policy.js";
 import { createMcpServer } from "../../../src/server.js";
 import { TOOLS } from "../../../src/tools/registry.js";
+import { prepareToolListing } from "../../../src/tools/tool-listing.js";
 import { startHttpServer } from "../../../src/transports/http.js";
 import { WITHHELD_TOKEN } from "../../../src/transports/oauth/access-token-verifier.js";
 import type { OAuthGateOptions } from "../../../src/transports/oauth/oauth-gate.js";
@@ -22,6 +23,9 @@ import { modernEnvelope } from "../../helpers/modern-wire.js";
 import { clientFor, useSandbox } from "../../helpers/sandbox.js";
 import { until } from "../../helpers/until.js";
 import { freePort, newSigningKey, startAuthorizationServer } from "./authorization-server.js";
+
+// These tests make servers from the sources, without the bundle's listing: made from the implementations.
+await prepareToolListing(TOOLS, { withTokens: true });
 
 /** Our server with OAuth on the sandbox, its authorization server, and the audit lines it wrote. */
 async function setUp(
