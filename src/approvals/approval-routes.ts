@@ -1,8 +1,8 @@
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../log.js";
 import type { Approval, ApprovalBook, Approver } from "../safety/approvals.js";
 import type { AuditLog } from "../safety/audit.js";
+import { sameSecret } from "../safety/fingerprint.js";
 import { APPROVAL_STYLESHEET, approvalListPage, approvalPage, messagePage } from "./approval-page.js";
 import type { SignIn } from "./sign-in.js";
 import { SignInError } from "./sign-in-error.js";
@@ -107,12 +107,7 @@ export class ApprovalRoutes {
     }
     const signedIn = signIn.signedIn(req.headers.cookie);
     if (!signedIn) return this.toSignIn(res, signIn, APPROVALS_PATH);
-    if (!signedIn.approver)
-      return page(
-        res,
-        403,
-        messagePage("Not an approver", `Deciding approvals needs ${signIn.requirement()}.`),
-      );
+    if (!signedIn.approver) return notAnApprover(res, signIn);
     const visible = (await book.pending()).filter(
       (approval) => book.mayDecide(approval, signIn.approverOf(signedIn)).ok,
     );
@@ -122,21 +117,11 @@ export class ApprovalRoutes {
   private async show(req: IncomingMessage, res: ServerResponse, url: URL, id: string): Promise<void> {
     const { book, signIn } = this.options;
     const approval = await book.get(id);
-    if (!approval)
-      return page(
-        res,
-        404,
-        messagePage("No such approval", "This approval does not exist or has expired: nothing will be done."),
-      );
+    if (!approval) return noSuchApproval(res);
     if (signIn) {
       const signedIn = signIn.signedIn(req.headers.cookie);
       if (!signedIn) return this.toSignIn(res, signIn, `${APPROVALS_PATH}/${id}`);
-      if (!signedIn.approver)
-        return page(
-          res,
-          403,
-          messagePage("Not an approver", `Deciding approvals needs ${signIn.requirement()}.`),
-        );
+      if (!signedIn.approver) return notAnApprover(res, signIn);
       const allowed = book.mayDecide(approval, signIn.approverOf(signedIn));
       return page(
         res,
@@ -187,13 +172,8 @@ export class ApprovalRoutes {
     const form = await readForm(req);
     if (!form) return page(res, 400, messagePage("Refused", "The form could not be read."));
     const approval = await book.get(id);
-    if (!approval)
-      return page(
-        res,
-        404,
-        messagePage("No such approval", "This approval does not exist or has expired: nothing will be done."),
-      );
-    if (!sameText(form.get("csrf") ?? undefined, approval.csrf))
+    if (!approval) return noSuchApproval(res);
+    if (!sameSecret(form.get("csrf") ?? undefined, approval.csrf))
       return page(
         res,
         403,
@@ -203,12 +183,7 @@ export class ApprovalRoutes {
     if (signIn) {
       const signedIn = signIn.signedIn(req.headers.cookie);
       if (!signedIn) return page(res, 401, messagePage("Sign in first", "Sign in again, then decide."));
-      if (!signedIn.approver)
-        return page(
-          res,
-          403,
-          messagePage("Not an approver", `Deciding approvals needs ${signIn.requirement()}.`),
-        );
+      if (!signedIn.approver) return notAnApprover(res, signIn);
       approver = signIn.approverOf(signedIn);
     } else {
       if (!book.browserOpens(approval, cookiesOf(req.headers.cookie).get(linkCookie(id)))) {
@@ -283,15 +258,20 @@ export class ApprovalRoutes {
   }
 }
 
-function page(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { ...PAGE_HEADERS, "content-type": "text/html; charset=utf-8" }).end(body);
+function notAnApprover(res: ServerResponse, signIn: SignIn): void {
+  page(res, 403, messagePage("Not an approver", `Deciding approvals needs ${signIn.requirement()}.`));
 }
 
-function sameText(given: string | undefined, expected: string): boolean {
-  if (given === undefined) return false;
-  const left = Buffer.from(given);
-  const right = Buffer.from(expected);
-  return left.length === right.length && timingSafeEqual(left, right);
+function noSuchApproval(res: ServerResponse): void {
+  page(
+    res,
+    404,
+    messagePage("No such approval", "This approval does not exist or has expired: nothing will be done."),
+  );
+}
+
+function page(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { ...PAGE_HEADERS, "content-type": "text/html; charset=utf-8" }).end(body);
 }
 
 /** An application/x-www-form-urlencoded body of at most 4 KB; undefined when it is anything else. */

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { sameSecret } from "../safety/fingerprint.js";
 
 /** Keyed digests (the confirmation key's HMAC): every replica with the key makes the same ones. */
 export type KeyedDigest = (label: string, value: string) => string;
@@ -24,9 +24,7 @@ export class CookieSigner {
     if (value === undefined || value.length > 8_000) return undefined;
     const [payload, expiry, mac, extra] = value.split(".");
     if (!payload || !expiry || !mac || extra !== undefined) return undefined;
-    const expected = Buffer.from(this.digest(`cookie:${purpose}`, `${payload}.${expiry}`));
-    const given = Buffer.from(mac);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    if (!sameSecret(mac, this.digest(`cookie:${purpose}`, `${payload}.${expiry}`))) return undefined;
     if (!(Number(expiry) > this.now())) return undefined;
     try {
       return JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));

@@ -1,9 +1,9 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { z } from "zod";
 import type { SealedCall } from "./confirmation-seal.js";
 import type { Preview } from "./confirmation-types.js";
-import { fingerprint } from "./fingerprint.js";
+import { fingerprint, sameSecret } from "./fingerprint.js";
 import type { SafetyStore } from "./safety-store.js";
 
 export const DEFAULT_APPROVAL_TTL_MS = 10 * 60_000;
@@ -144,7 +144,7 @@ export class ApprovalBook {
 
   linkOpens(approval: Approval, secret: string | undefined): boolean {
     if (!approval.linkDigest || typeof secret !== "string" || secret.length > 200) return false;
-    return safeEqual(approval.linkDigest, this.digest("approval-link", secret));
+    return sameSecret(approval.linkDigest, this.digest("approval-link", secret));
   }
 
   /** Whether this approver may decide: four eyes need a subject other than the caller's. */
@@ -245,7 +245,7 @@ export class ApprovalBook {
   /** Whether a browser's token is the one the link was opened with. */
   browserOpens(approval: Approval, token: string | undefined): boolean {
     if (!approval.browserDigest || typeof token !== "string" || token.length > 200) return false;
-    return safeEqual(approval.browserDigest, this.digest("approval-browser", token));
+    return sameSecret(approval.browserDigest, this.digest("approval-browser", token));
   }
 
   /**
@@ -297,10 +297,4 @@ function parsed(stored: string | undefined): Approval | undefined {
 
 function decidedWord(approval: Approval): string {
   return approval.decision ?? approval.status;
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }

@@ -1,6 +1,6 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { fingerprint } from "./fingerprint.js";
+import { fingerprint, sameSecret } from "./fingerprint.js";
 
 /** A token goes to the model (--confirm token); a request state goes to the client with a form. */
 export type SealKind = "token" | "state";
@@ -117,7 +117,7 @@ export class ConfirmationSeal {
         message: `The ${what} was issued for other arguments: it confirms exactly the call that was previewed.`,
       };
     }
-    if (!safeEqual(claims.c, this.mac(`caller:${call.caller}`))) {
+    if (!sameSecret(claims.c, this.mac(`caller:${call.caller}`))) {
       return { ok: false, reason: "other-caller", message: `The ${what} was issued to another caller.` };
     }
     if (this.now() >= claims.e) {
@@ -137,7 +137,7 @@ export class ConfirmationSeal {
   }
 
   sameState(opened: Extract<OpenedSeal, { ok: true }>, stateFingerprint: string): boolean {
-    return safeEqual(opened.stateDigest, this.mac(`state:${stateFingerprint}`));
+    return sameSecret(opened.stateDigest, this.mac(`state:${stateFingerprint}`));
   }
 
   /** A keyed digest of `value` under `label`: it reveals nothing, and only this key makes it. */
@@ -147,7 +147,7 @@ export class ConfirmationSeal {
 
   private verifiedClaims(sealed: string): z.infer<typeof claimsSchema> | undefined {
     const [payload, signature, extra] = sealed.split(".");
-    if (!payload || !signature || extra !== undefined || !safeEqual(signature, this.mac(payload)))
+    if (!payload || !signature || extra !== undefined || !sameSecret(signature, this.mac(payload)))
       return undefined;
     try {
       const parsed = claimsSchema.safeParse(JSON.parse(Buffer.from(payload, "base64url").toString("utf8")));
@@ -160,10 +160,4 @@ export class ConfirmationSeal {
   private mac(input: string): string {
     return createHmac("sha256", this.key).update(input).digest("base64url");
   }
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }

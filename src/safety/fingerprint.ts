@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 
 /** JSON with object keys sorted at every depth, so equal values always give equal text. */
 export function canonicalJson(value: unknown): string {
@@ -21,4 +21,13 @@ function sortKeys(value: unknown): unknown {
 /** A short SHA-256 digest of a value's canonical JSON: equal state, equal fingerprint; it reveals nothing. */
 export function fingerprint(value: unknown): string {
   return createHash("sha256").update(canonicalJson(value)).digest("base64url").slice(0, 32);
+}
+
+/** Whether two secrets (tokens, MACs, digests) are equal, in time that does not depend on where they differ. */
+export function sameSecret(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const left = Buffer.from(given);
+  const right = Buffer.from(expected);
+  // Equal lengths first (timingSafeEqual needs them); the length of a random secret leaks nothing useful.
+  return left.length === right.length && timingSafeEqual(left, right);
 }

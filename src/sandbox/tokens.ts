@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { sameSecret } from "../safety/fingerprint.js";
 
 export interface TokenClaims {
   /** The caller's own userId (cntb reads it from `sub`). */
@@ -49,9 +50,7 @@ export class SandboxTokens {
   verify(token: string, typ: TokenClaims["typ"]): TokenClaims | undefined {
     const [header, payload, signature] = token.split(".");
     if (!header || !payload || !signature) return undefined;
-    const expected = Buffer.from(this.sign(`${header}.${payload}`));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+    if (!sameSecret(signature, this.sign(`${header}.${payload}`))) return undefined;
     let claims: TokenClaims;
     try {
       claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as TokenClaims;

@@ -1,6 +1,6 @@
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { isLoopbackHost, LOOPBACK_NAMES } from "../client/base-url.js";
+import { sameSecret } from "../safety/fingerprint.js";
 import type { OAuthSettings } from "./oauth/oauth-settings.js";
 
 export interface HttpGuardOptions {
@@ -36,7 +36,7 @@ export class HttpGuards {
   private readonly origins: Set<string>;
   /** On loopback, browser pages served from loopback may call too. */
   private readonly loopbackOrigins: boolean;
-  private readonly token: Buffer | undefined;
+  private readonly token: string | undefined;
 
   constructor(options: HttpGuardOptions) {
     const loopback = isLoopbackHost(options.host);
@@ -64,7 +64,7 @@ export class HttpGuards {
       (options.allowedOrigins ?? []).map((origin) => normalisedOrigin(origin) ?? origin),
     );
     this.loopbackOrigins = loopback;
-    this.token = options.token ? Buffer.from(options.token) : undefined;
+    this.token = options.token || undefined;
   }
 
   /** The Host allowlist alone: for pages a browser opens (approvals), whose forms check their own origin. */
@@ -99,9 +99,7 @@ export class HttpGuards {
   private tokenMatches(authorization: string | undefined): boolean {
     const given = /^bearer\s+(.+)$/i.exec(authorization ?? "")?.[1]?.trim();
     if (given === undefined || this.token === undefined) return false;
-    const candidate = Buffer.from(given);
-    // Equal lengths first (timingSafeEqual needs them); the length of a random token leaks nothing useful.
-    return candidate.length === this.token.length && timingSafeEqual(candidate, this.token);
+    return sameSecret(given, this.token);
   }
 }
 

@@ -4,14 +4,13 @@
  * another person signs in through chromium (authorization code with PKCE) on whichever replica
  * HAProxy picks and approves; the call acts once. Four eyes and the approve scope are enforced.
  */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import type { Page } from "playwright-core";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { SCOPES } from "../../src/safety/scope-policy.js";
 import { browserPage, closeBrowser } from "../helpers/browser.js";
 import { sandboxEnv, startHaproxy, startReplica } from "../helpers/fleet.js";
+import { postReceiver } from "../helpers/post-receiver.js";
 import { freePort, startRedis } from "../helpers/redis.js";
 import { useSandbox } from "../helpers/sandbox.js";
 import { startAuthorizationServer } from "../transports/oauth/authorization-server.js";
@@ -20,29 +19,10 @@ afterAll(closeBrowser);
 
 /** A webhook receiver: each announced approval, as a signal. */
 async function webhook() {
-  const bodies: unknown[] = [];
-  const waiting: Array<(body: unknown) => void> = [];
-  const server = createServer((req, res) => {
-    let text = "";
-    req.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-    });
-    req.on("end", () => {
-      res.writeHead(204).end();
-      const body = JSON.parse(text) as unknown;
-      const next = waiting.shift();
-      if (next) next(body);
-      else bodies.push(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const receiver = await postReceiver();
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    next: () =>
-      bodies.length > 0
-        ? Promise.resolve(bodies.shift())
-        : new Promise<unknown>((resolve) => waiting.push(resolve)),
+    url: `${receiver.url}hook`,
+    next: async () => JSON.parse(await receiver.next()) as unknown,
   };
 }
 

@@ -1,10 +1,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { onTestFinished } from "vitest";
+import { postReceiver } from "./post-receiver.js";
 
 /** Debian's chromium (apt-get install chromium); CHROMIUM_PATH overrides. No browser is downloaded. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -39,40 +38,19 @@ export async function browserHook(): Promise<{
   nextUrl(): Promise<string>;
   urls: string[];
 }> {
-  const urls: string[] = [];
-  const waiting: Array<(url: string) => void> = [];
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    req.on("end", () => {
-      res.end("ok");
-      urls.push(body);
-      const next = waiting.shift();
-      if (next) next(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const receiver = await postReceiver();
   const dir = mkdtempSync(join(tmpdir(), "browser-hook-"));
   const script = join(dir, "hook.mjs");
   writeFileSync(
     script,
     `await fetch(process.env.TEST_BROWSER_HOOK, { method: "POST", body: process.argv[2] });\n`,
   );
-  let seen = 0;
   return {
     env: {
       BROWSER: `${process.execPath} ${script}`,
-      TEST_BROWSER_HOOK: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      TEST_BROWSER_HOOK: receiver.url,
     },
-    urls,
-    nextUrl: () => {
-      const index = seen++;
-      const known = urls[index];
-      if (known !== undefined) return Promise.resolve(known);
-      return new Promise((resolve) => waiting.push(resolve));
-    },
+    urls: receiver.bodies,
+    nextUrl: receiver.next,
   };
 }
