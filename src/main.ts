@@ -151,7 +151,7 @@ async function serve(command: Extract<Command, { kind: "serve" }>, cleanups: Cle
     createContaboClient({ ...clientConfig, sharedLogin: shared?.sharedLogin, events: metrics?.events }),
   );
   cleanups.unshift(() => client.close());
-  if (client.tokens.mode === "missing-credentials") {
+  if (client.authMode === "missing-credentials") {
     logger.warn(
       "no Contabo credentials: tools are listed, and every call explains what to set (or start with --sandbox)",
     );
@@ -187,7 +187,7 @@ async function serve(command: Extract<Command, { kind: "serve" }>, cleanups: Cle
   await prepareToolListing(TOOLS, { withTokens: safety.gate.mode === "token" });
   const status = {
     apiUrl: client.apiUrl.origin,
-    auth: client.tokens.mode,
+    auth: client.authMode,
     traceId: client.traceId,
     confirm: safety.gate.mode,
     tools: [...safety.selection.enabled].join(","),
@@ -199,7 +199,7 @@ async function serve(command: Extract<Command, { kind: "serve" }>, cleanups: Cle
   } else if (safety.gate.mode === "off") {
     logger.warn("--confirm off: destructive calls, role grants and secret reveals run without asking anyone");
   }
-  const about = { apiUrl: client.apiUrl.origin, sandbox: command.sandbox, authMode: client.tokens.mode };
+  const about = { apiUrl: client.apiUrl.origin, sandbox: command.sandbox, authMode: client.authMode };
   const anonymousCaller = command.http ? "http:anonymous" : "stdio";
   const { redirectHosts } = command;
   // Settings from ~/.cntb.yaml: errors name its keys and the file, not the CONTABO_* variables.

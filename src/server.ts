@@ -15,15 +15,13 @@ import { registerPrompts } from "./prompts/index.js";
 import { registerResources } from "./resources/index.js";
 import { callerIdentity } from "./safety/caller-identity.js";
 import type { CallOrigin } from "./safety/confirmation.js";
-import { guardedCall } from "./safety/guarded-call.js";
 import { createSafety, type Safety, type SafetyConfig } from "./safety/index.js";
 import { DEFAULT_REDIRECT_HOSTS } from "./safety/redirect-url.js";
 import { toolsVisibleTo } from "./safety/scope-policy.js";
-import { callPresenter } from "./tools/call-presenter.js";
 import type { ServerSettings, ToolDefinition } from "./tools/define-tool.js";
 import { withListedJsonSchema } from "./tools/listed-schema.js";
 import { TOOLS } from "./tools/registry.js";
-import { inputSchemaOf, outputSchemaOf, toolListing } from "./tools/tool-listing.js";
+import { toolListing } from "./tools/tool-listing.js";
 import { SERVER_NAME, VERSION } from "./version.js";
 
 export interface ServerOptions {
@@ -82,7 +80,7 @@ export function createMcpServer({
   calledTool,
 }: ServerOptions): McpServer {
   const layer = "gate" in safety ? safety : createSafety(safety, tools);
-  const { settings, registrations, listed, present } = prepared(tools, layer, about, redirectHosts);
+  const { settings, registrations, listed } = prepared(tools, layer, about, redirectHosts);
   const listHint = { ttlMs: LIST_TTL_MS, cacheScope: "private" } as const;
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION },
@@ -138,6 +136,7 @@ export function createMcpServer({
         // The implementation (its module, its schemas) is loaded on the tool's first call.
         const implementation = await tool.load();
         const guarded = { ...implementation, annotations: tool.annotations };
+        const { guardedCall, present } = await callPath(layer);
         return guardedCall(guarded, args, context, origin, layer, present, log);
       },
     );
@@ -172,10 +171,33 @@ interface Prepared {
   registrations: Array<{ tool: ToolDefinition; config: ToolConfig }>;
   /** The tools/list result: the enabled tools, in registry order. */
   listed: ReturnType<typeof toolListing>;
-  present: ReturnType<typeof callPresenter>;
 }
 
 const preparedFor = new WeakMap<Safety, Prepared>();
+
+/** The zod schemas a call is checked with (exactly those listed), loaded with the first call. */
+const listingSchemas = () => import("./tools/listing-schemas.js");
+
+type CallPath = {
+  guardedCall: typeof import("./safety/guarded-call.js").guardedCall;
+  present: import("./safety/guarded-call.js").CallPresenter;
+};
+const callPathFor = new WeakMap<Safety, Promise<CallPath>>();
+
+/**
+ * The call path (the guarded call, the result presenter, the client's errors), loaded with the
+ * first tools/call: a client that only lists tools does not pay for it.
+ */
+function callPath(layer: Safety): Promise<CallPath> {
+  let known = callPathFor.get(layer);
+  if (!known) {
+    known = Promise.all([import("./safety/guarded-call.js"), import("./tools/call-presenter.js")]).then(
+      ([{ guardedCall }, { callPresenter }]) => ({ guardedCall, present: callPresenter(layer.redactor) }),
+    );
+    callPathFor.set(layer, known);
+  }
+  return known;
+}
 
 /**
  * What every server instance of this process registers, made once: over HTTP there is an instance
@@ -209,10 +231,10 @@ function prepared(
       title: tool.annotations.title,
       description: tool.description,
       inputSchema: withListedJsonSchema(listed.inputSchema, async () =>
-        inputSchemaOf(await tool.load(), withTokens),
+        (await listingSchemas()).inputSchemaOf(await tool.load(), withTokens),
       ),
       outputSchema: withListedJsonSchema(listed.outputSchema, async () =>
-        outputSchemaOf(await tool.load(), withTokens),
+        (await listingSchemas()).outputSchemaOf(await tool.load(), withTokens),
       ),
       annotations: listed.annotations,
     };
@@ -222,7 +244,6 @@ function prepared(
     tools,
     about,
     redirectHosts,
-    present: callPresenter(layer.redactor),
     registrations,
     listed: listing.filter((tool) => layer.selection.enabled.has(tool.name)),
     settings: {

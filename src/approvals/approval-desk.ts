@@ -2,8 +2,10 @@ import type { Logger } from "../log.js";
 import type { Approval } from "../safety/approvals.js";
 import type { ApprovalDesk } from "../safety/confirmation.js";
 import type { SecretRedactor } from "../safety/secrets.js";
-import { APPROVALS_PATH } from "./approval-routes.js";
 import type { BrowserOpener } from "./browser-opener.js";
+
+/** Where the approval pages live, on the HTTP server or the loopback one. */
+export const APPROVALS_PATH = "/approvals";
 
 export interface ApprovalDeskOptions {
   /** Where the pages are: the loopback server's origin (stdio) or the public origin (HTTP). */

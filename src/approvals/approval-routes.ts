@@ -3,12 +3,11 @@ import type { Logger } from "../log.js";
 import type { Approval, ApprovalBook, Approver } from "../safety/approvals.js";
 import type { AuditLog } from "../safety/audit.js";
 import { sameSecret } from "../safety/fingerprint.js";
+import { APPROVALS_PATH } from "./approval-desk.js";
 import { APPROVAL_STYLESHEET, approvalListPage, approvalPage, messagePage } from "./approval-page.js";
 import type { SignIn } from "./sign-in.js";
 import { SignInError } from "./sign-in-error.js";
 import { cookiesOf, setCookie } from "./signed-cookie.js";
-
-export const APPROVALS_PATH = "/approvals";
 
 /** Every page: no script, no framing, no referrer, never cached. */
 const PAGE_HEADERS = {

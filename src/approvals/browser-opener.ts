@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process";
-
 /** Opens a URL in the person's browser; false when none could be started. */
 export type BrowserOpener = (url: string) => Promise<boolean>;
 
@@ -43,7 +41,9 @@ function launchers(url: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platfor
 }
 
 /** Started, and did not fail at once: still running after a while, or exited 0. */
-function launched(command: string, args: string[]): Promise<boolean> {
+async function launched(command: string, args: string[]): Promise<boolean> {
+  // node:child_process (and node:net with it) is loaded with the first launch, not at every start.
+  const { spawn } = await import("node:child_process");
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: "ignore", detached: true, windowsHide: true });
     const timer = setTimeout(() => {

@@ -1,9 +1,10 @@
 import type { ApprovalFlags } from "../config.js";
 import type { Logger } from "../log.js";
+import type { ApprovalBook } from "../safety/approvals.js";
 import type { ApprovalConfig, Safety } from "../safety/index.js";
 import type { SecretRedactor } from "../safety/secrets.js";
 import { approvalDesk } from "./approval-desk.js";
-import { ApprovalRoutes } from "./approval-routes.js";
+import type { ApprovalRoutes } from "./approval-routes.js";
 import { type BrowserOpener, systemBrowserOpener } from "./browser-opener.js";
 import { LoopbackApprovalServer } from "./loopback-approval-server.js";
 import { CookieSigner } from "./signed-cookie.js";
@@ -25,8 +26,12 @@ export interface ApprovalPagesInput {
 export interface ApprovalPages {
   /** For createSafety. */
   config: ApprovalConfig;
-  /** Once the safety layer exists: the routes (the HTTP server mounts them; stdio's loopback server serves them). */
-  connect(safety: Safety): Promise<ApprovalRoutes>;
+  /**
+   * Once the safety layer exists. Over HTTP: the routes, for the HTTP server to mount. On stdio,
+   * none: the loopback server makes them when the first approval starts it, so a stdio start
+   * loads none of the pages.
+   */
+  connect(safety: Safety): Promise<ApprovalRoutes | undefined>;
   close(): Promise<void>;
 }
 
@@ -39,13 +44,14 @@ export function approvalPages({
   env,
   opener,
 }: ApprovalPagesInput): ApprovalPages {
-  let routes: ApprovalRoutes | undefined;
-  const loopback = http
-    ? undefined
-    : new LoopbackApprovalServer(() => {
-        if (!routes) throw new Error("approval pages are not connected yet");
-        return routes;
-      }, logger);
+  let connected: { safety: Safety; book: ApprovalBook } | undefined;
+  let routes: Promise<ApprovalRoutes> | undefined;
+  const connectedRoutes = () => {
+    if (!connected) throw new Error("approval pages are not connected yet");
+    routes ??= routesFor(connected);
+    return routes;
+  };
+  const loopback = http ? undefined : new LoopbackApprovalServer(connectedRoutes, logger);
   const origin = http ? async () => http.origin() : () => (loopback as LoopbackApprovalServer).origin();
   const desk = approvalDesk({
     origin,
@@ -59,30 +65,41 @@ export function approvalPages({
     config: { desk, fourEyes: flags.fourEyes, ttlMs: flags.ttlMs, waitMs: flags.waitMs },
     async connect(safety) {
       if (!safety.approvals) throw new Error("the safety layer was made without approvals");
-      const syncOrigin = http ? http.origin : () => (loopback as LoopbackApprovalServer).knownOrigin();
-      // openid-client is loaded only in team mode: a stdio start does not pay for it.
-      const signIn =
-        flags.signIn && http?.issuer
-          ? new (await import("./sign-in.js")).SignIn({
-              issuer: http.issuer,
-              clientId: flags.signIn.clientId,
-              clientSecret: flags.signIn.clientSecret,
-              approverGroup: flags.signIn.approverGroup,
-              redirectUri: `${http.origin()}/approvals/callback`,
-              signer: new CookieSigner(safety.digest),
-            })
-          : undefined;
-      redactor.remember(flags.signIn?.clientSecret, true);
-      routes = new ApprovalRoutes({
-        book: safety.approvals,
-        audit: safety.audit,
-        logger,
-        signIn,
-        origin: syncOrigin,
-        confirmMode: safety.gate.mode,
-      });
-      return routes;
+      connected = { safety, book: safety.approvals };
+      return http ? connectedRoutes() : undefined;
     },
     close: async () => loopback?.close(),
   };
+
+  async function routesFor({
+    safety,
+    book,
+  }: {
+    safety: Safety;
+    book: ApprovalBook;
+  }): Promise<ApprovalRoutes> {
+    const { ApprovalRoutes } = await import("./approval-routes.js");
+    const syncOrigin = http ? http.origin : () => (loopback as LoopbackApprovalServer).knownOrigin();
+    // openid-client is loaded only in team mode: a stdio start does not pay for it.
+    const signIn =
+      flags.signIn && http?.issuer
+        ? new (await import("./sign-in.js")).SignIn({
+            issuer: http.issuer,
+            clientId: flags.signIn.clientId,
+            clientSecret: flags.signIn.clientSecret,
+            approverGroup: flags.signIn.approverGroup,
+            redirectUri: `${http.origin()}/approvals/callback`,
+            signer: new CookieSigner(safety.digest),
+          })
+        : undefined;
+    redactor.remember(flags.signIn?.clientSecret, true);
+    return new ApprovalRoutes({
+      book,
+      audit: safety.audit,
+      logger,
+      signIn,
+      origin: syncOrigin,
+      confirmMode: safety.gate.mode,
+    });
+  }
 }

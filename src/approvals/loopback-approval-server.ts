@@ -14,7 +14,7 @@ export class LoopbackApprovalServer {
   private address: string | undefined;
 
   constructor(
-    private readonly routes: () => ApprovalRoutes,
+    private readonly routes: () => Promise<ApprovalRoutes>,
     private readonly logger: Logger,
   ) {}
 
@@ -36,9 +36,9 @@ export class LoopbackApprovalServer {
   private async start(): Promise<string> {
     // node:http is loaded with the first approval, not at every start of a stdio server.
     const { createServer } = await import("node:http");
+    const routes = await this.routes();
     const server = createServer((req, res) => {
       const path = new URL(req.url ?? "/", "http://loopback").pathname;
-      const routes = this.routes();
       if (req.headers.host !== this.address?.slice("http://".length) || !routes.owns(path)) {
         res.writeHead(404, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
         res.end("Not found\n");

@@ -1,3 +1,6 @@
+/** At most this many API requests outstanding at once, across all callers, unless configured otherwise. */
+export const DEFAULT_MAX_IN_FLIGHT = 8;
+
 /** A caller waiting for a slot, in a doubly linked queue so that one who gives up leaves in O(1). */
 class Waiter {
   previous: Waiter | undefined;

@@ -1,19 +1,19 @@
 import type { Agent } from "undici";
 import { v4 as uuidv4 } from "uuid";
-import { CONTABO_TOKEN_URL } from "../contabo-api-schemas/token.js";
+import { CONTABO_TOKEN_URL } from "../contabo-api-schemas/token-url.js";
 import type { Logger } from "../log.js";
 import type { ServerEvents } from "../metrics/events.js";
 import { SecretRedactor } from "../safety/secrets.js";
 import { parseServiceUrl } from "./base-url.js";
+import { DEFAULT_MAX_IN_FLIGHT } from "./concurrency-limit.js";
 import { completeCredentials, type PasswordGrantCredentials } from "./credentials.js";
 import { ContaboConfigError } from "./errors.js";
-import { PasswordGrantTokenProvider } from "./password-grant.js";
-import { DEFAULT_MAX_IN_FLIGHT, RequestPipeline } from "./request-pipeline.js";
+import { lazyUsersApi } from "./lazy-users-api.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { SharedLogin } from "./shared-login.js";
-import { MissingCredentialsProvider, StaticTokenProvider, type TokenProvider } from "./token-provider.js";
-import { type DispatcherSource, undici } from "./undici.js";
-import { createHttpUsersApi, type UsersApi } from "./users-api.js";
+import type { TokenProvider } from "./token-provider.js";
+import { undici } from "./undici.js";
+import type { UsersApi } from "./users-api.js";
 
 export const CONTABO_API_URL = "https://api.contabo.com";
 
@@ -44,18 +44,49 @@ export interface ContaboClientConfig {
 }
 
 export interface ContaboClient {
+  /** The operations. Their pipeline, token provider and response schemas load with the first call. */
   api: UsersApi;
-  tokens: TokenProvider;
+  /** How the client logs in, from its settings. */
+  authMode: TokenProvider["mode"];
   apiUrl: URL;
   traceId: string;
   redactor: SecretRedactor;
   close(): Promise<void>;
 }
 
-/** Wires the Contabo client: one keep-alive dispatcher, a token provider, the pipeline and the operations. */
+/** How the client logs in, decided (and checked) from its settings at start. */
+export type Login =
+  | { mode: "static-token"; token: string }
+  | { mode: "missing-credentials"; missing: readonly string[] }
+  | { mode: "password-grant"; tokenUrl: URL; credentials: PasswordGrantCredentials };
+
+/** The client's settings, checked: what client/http-users-api.ts wires on the first call. */
+export interface ClientWiring {
+  config: ContaboClientConfig;
+  login: Login;
+  apiUrl: URL;
+  traceId: string;
+  maxInFlight: number;
+  redactor: SecretRedactor;
+}
+
+/**
+ * The Contabo client: its settings are checked now (a wrong URL or limit stops the start), and its
+ * working half (one keep-alive dispatcher, the token provider, the pipeline and the operations) is
+ * made on the first API call.
+ */
 export function createContaboClient(config: ContaboClientConfig): ContaboClient {
   const apiUrl = parseServiceUrl(config.apiUrl ?? CONTABO_API_URL, "CONTABO_API_URL");
   const maxInFlight = checkedMaxInFlight(config.maxInFlight);
+  const redactor = config.redactor ?? new SecretRedactor();
+  const wiring: ClientWiring = {
+    config,
+    login: loginFor(config, redactor),
+    apiUrl,
+    traceId: uuidv4(),
+    maxInFlight,
+    redactor,
+  };
   // One keep-alive connection pool for the whole process, made on the first request. The promise
   // is kept, not the agent: two first requests at once must not make two pools.
   let agent: Promise<Agent> | undefined;
@@ -71,26 +102,11 @@ export function createContaboClient(config: ContaboClientConfig): ContaboClient 
     );
     return agent;
   };
-  const redactor = config.redactor ?? new SecretRedactor();
-  const tokens = tokenProviderFor(config, dispatcher, redactor);
-  const traceId = uuidv4();
-  const pipeline = new RequestPipeline({
-    baseUrl: apiUrl,
-    tokens,
-    dispatcher,
-    traceId,
-    retry: config.retry,
-    callBudgetMs: config.callBudgetMs,
-    maxInFlight,
-    logger: config.logger,
-    redactor,
-    events: config.events,
-  });
   return {
-    api: createHttpUsersApi(pipeline, tokens),
-    tokens,
+    api: lazyUsersApi(async () => (await import("./http-users-api.js")).httpUsersApi(wiring, dispatcher)),
+    authMode: wiring.login.mode,
     apiUrl,
-    traceId,
+    traceId: wiring.traceId,
     redactor,
     close: async () => {
       // A pool that never loaded has nothing to close.
@@ -99,26 +115,19 @@ export function createContaboClient(config: ContaboClientConfig): ContaboClient 
   };
 }
 
-function tokenProviderFor(
-  config: ContaboClientConfig,
-  dispatcher: DispatcherSource,
-  redactor: SecretRedactor,
-): TokenProvider {
+/** The login the settings give; every credential is known to the redactor from now on. */
+function loginFor(config: ContaboClientConfig, redactor: SecretRedactor): Login {
   redactor.remember(config.accessToken, true);
   redactor.remember(config.credentials?.clientSecret, true);
   redactor.remember(config.credentials?.password, true);
-  if (config.accessToken) return new StaticTokenProvider(config.accessToken);
+  if (config.accessToken) return { mode: "static-token", token: config.accessToken };
   const given = completeCredentials(config.credentials ?? {});
-  if (!given.ok) return new MissingCredentialsProvider(given.missing);
-  return new PasswordGrantTokenProvider({
+  if (!given.ok) return { mode: "missing-credentials", missing: given.missing };
+  return {
+    mode: "password-grant",
     tokenUrl: parseServiceUrl(config.authUrl ?? CONTABO_TOKEN_URL, "CONTABO_AUTH_URL"),
     credentials: given.credentials,
-    dispatcher,
-    now: config.now,
-    redactor,
-    logger: config.logger,
-    sharedLogin: config.sharedLogin,
-  });
+  };
 }
 
 function checkedMaxInFlight(value: number | undefined): number {

@@ -8,7 +8,7 @@ import type { SecretRedactor } from "../safety/secrets.js";
 import { SERVER_NAME, VERSION } from "../version.js";
 import { asAbortError, sleep } from "./abortable.js";
 import { joinedUrl, joinUrl } from "./base-url.js";
-import { ConcurrencyLimit } from "./concurrency-limit.js";
+import { ConcurrencyLimit, DEFAULT_MAX_IN_FLIGHT } from "./concurrency-limit.js";
 import { ContaboNetworkError, describeNetworkError } from "./errors.js";
 import { apiError, parseSuccessBody } from "./response.js";
 import {
@@ -68,7 +68,6 @@ export interface RequestPipelineOptions {
 }
 
 export const DEFAULT_CALL_BUDGET_MS = 60_000;
-export const DEFAULT_MAX_IN_FLIGHT = 8;
 
 /** What one attempt gave: an HTTP answer with its whole body, or a network failure. */
 type Attempt =

@@ -15,7 +15,3 @@ export const tokenErrorSchema = z.object({
   error: z.string(),
   error_description: z.string().optional(),
 });
-
-/** Default token URL: Contabo's Keycloak realm. */
-export const CONTABO_TOKEN_URL = "https://auth.contabo.com/auth/realms/contabo/protocol/openid-connect/token";
-export const TOKEN_PATH = "/auth/realms/contabo/protocol/openid-connect/token";

@@ -2,19 +2,12 @@ import {
   type McpServer,
   ProtocolError,
   ProtocolErrorCode,
-  ResourceNotFoundError,
   ResourceTemplate,
   type ServerContext,
   type Variables,
 } from "@modelcontextprotocol/server";
-import { ContaboApiError } from "../client/errors.js";
-import { readPages } from "../client/read-pages.js";
 import type { UsersApi } from "../client/users-api.js";
 import { SecretRedactor } from "../safety/secrets.js";
-import { userId as userIdField } from "../tools/fields.js";
-import { onlyItem } from "../tools/only-item.js";
-import { fullName, userResult, withoutTenant } from "../tools/outputs.js";
-import { allRoles } from "../tools/role-names.js";
 import { redactedHandler } from "./redaction.js";
 
 /**
@@ -41,10 +34,8 @@ export const RESOURCES = [
 ] as const;
 
 const JSON_TYPE = "application/json";
-/** Listing reads at most this many users; completion offers at most this many candidates. */
-const MAX_LISTED_USERS = 1_000;
-const MAX_COMPLETIONS = 100;
-const ID_PREFIX = /^[0-9a-f-]+$/;
+/** Each resource's reading code (and the client's record schemas it uses) loads with its first read. */
+const readers = () => import("./readers.js");
 
 /**
  * Registers the resources whose tools are enabled. Every result and error they send out passes
@@ -70,7 +61,7 @@ export function registerResources(
           {
             uri: uri.href,
             mimeType: JSON_TYPE,
-            text: JSON.stringify((await allRoles(api, ctx.mcpReq.signal)).map(withoutTenant)),
+            text: JSON.stringify(await (await readers()).allRolesRead(api, ctx.mcpReq.signal)),
           },
         ],
       })),
@@ -80,56 +71,26 @@ export function registerResources(
   server.registerResource(
     user.name,
     new ResourceTemplate(user.uri, {
-      list: redactedHandler(redactor, async (ctx: ServerContext) => {
-        const read = await readPages(
-          (page) => api.retrieveUserList({ page, size: 100 }, { signal: ctx.mcpReq.signal }),
-          { max: MAX_LISTED_USERS },
-        );
-        return {
-          resources: read.items.map((u) => ({
-            uri: `contabo://users/${u.userId}`,
-            name: u.email,
-            title: fullName(u) || u.email,
-            mimeType: JSON_TYPE,
-          })),
-        };
-      }),
+      list: redactedHandler(redactor, async (ctx: ServerContext) => ({
+        resources: (await (await readers()).listedUsers(api, ctx.mcpReq.signal)).map((listed) => ({
+          ...listed,
+          mimeType: JSON_TYPE,
+        })),
+      })),
       complete: {
-        // The API filters by e-mail substring; an id prefix is matched against the first page as well.
-        userId: redactedHandler(redactor, async (value: string) => {
-          const typed = value.trim().toLowerCase();
-          const filters = typed === "" ? [{}] : [{ email: typed }, ...(ID_PREFIX.test(typed) ? [{}] : [])];
-          const pages = await Promise.all(
-            filters.map((filter) => api.retrieveUserList({ ...filter, size: 100 })),
-          );
-          const ids = pages
-            .flatMap((found) => found.body.data)
-            .filter((u) => u.userId.startsWith(typed) || u.email.toLowerCase().includes(typed))
-            .map((u) => u.userId);
-          return [...new Set(ids)].slice(0, MAX_COMPLETIONS);
-        }),
+        userId: redactedHandler(redactor, async (value: string) => (await readers()).userIdsLike(api, value)),
       },
     }),
     { title: user.title, description: user.description, mimeType: JSON_TYPE },
     redactedHandler(redactor, async (uri: URL, variables: Variables, ctx: ServerContext) => {
-      const parsed = userIdField.safeParse(variables.userId);
-      if (!parsed.success) {
+      const record = await (await readers()).userRecord(api, uri, variables.userId, ctx.mcpReq.signal);
+      if (record === undefined) {
         throw new ProtocolError(
           ProtocolErrorCode.InvalidParams,
           `${uri.href}: the userId must be a UUID (from retrieve_user_list).`,
         );
       }
-      try {
-        const found = await api.retrieveUser(parsed.data, { signal: ctx.mcpReq.signal });
-        const record = userResult(onlyItem(found, "user"));
-        return { contents: [{ uri: uri.href, mimeType: JSON_TYPE, text: JSON.stringify(record) }] };
-      } catch (error) {
-        if (error instanceof ContaboApiError && error.status === 404) {
-          // SEP-2164: -32602 with the URI as its only data, on every protocol revision.
-          throw new ResourceNotFoundError(uri.href, `Resource not found: ${uri.href} (no such user).`);
-        }
-        throw error;
-      }
+      return { contents: [{ uri: uri.href, mimeType: JSON_TYPE, text: JSON.stringify(record) }] };
     }),
   );
 }

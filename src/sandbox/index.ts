@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PasswordGrantCredentials } from "../client/credentials.js";
-import { TOKEN_PATH } from "../contabo-api-schemas/token.js";
+import { TOKEN_PATH } from "../contabo-api-schemas/token-url.js";
 import { deliverFault, exampleEnvelope, faultStatus } from "./fault-delivery.js";
 import { type Fault, FaultInjector } from "./faults.js";
 import { SandboxHttpError } from "./http-error.js";

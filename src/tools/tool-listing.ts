@@ -1,56 +1,38 @@
 import type { Tool } from "@modelcontextprotocol/server";
-import { z } from "zod";
-import { confirmableOutput, confirmationInputShape } from "../safety/confirmation.js";
 import { loadTools, type ToolDefinition, type ToolImplementation } from "./define-tool.js";
-import { MAX_PAGE } from "./fields.js";
 
-type JsonSchema = Record<string, unknown>;
-
-/** Formats that say all their regex would: uuid, email, date. */
-const FORMATS_WITH_PATTERNS = new Set(["uuid", "email", "date", "date-time"]);
-const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER]);
+/** The listing's builder (zod's JSON Schema conversion and the trimming), loaded only when a listing is made. */
+let builder: typeof import("./listing-schemas.js") | undefined;
 
 /**
- * The `tools/list` result, made once per set of tools: every token of it is paid in every
- * conversation, so the JSON Schemas are generated from the zod schemas and then trimmed of what
- * tells a model nothing: `$schema` on each, regexes that repeat a `format` (uuid, email), bounds
- * that are just the safe-integer range or guards against absurd input, and, in output schemas,
- * `additionalProperties` and `required`.
+ * The `tools/list` result, made once per set of tools: the bundle's, made at build time, when it
+ * applies; else made from the implementations (tools/listing-schemas.ts). Every token of it is paid
+ * in every conversation.
  */
 export function toolListing(tools: readonly ToolDefinition[], { withTokens = false } = {}): Tool[] {
   const cache = withTokens ? tokenListings : listings;
   const cached = cache.get(tools) ?? (withTokens ? undefined : precomputedFor(tools));
   if (cached) return cached;
-  const listing = tools.map((tool) => {
-    const implementation = implementationOf(tool);
-    return {
-      name: tool.name,
-      title: tool.annotations.title,
-      description: tool.description,
-      inputSchema: trimmed(
-        z.toJSONSchema(inputSchemaOf(implementation, withTokens), { target: "draft-7", io: "input" }),
-        "input",
-      ) as Tool["inputSchema"],
-      outputSchema: trimmed(
-        z.toJSONSchema(outputSchemaOf(implementation, withTokens), { target: "draft-7", io: "output" }),
-        "output",
-      ) as Tool["outputSchema"],
-      annotations: listedAnnotations(tool),
-    };
-  });
+  const made = builder;
+  if (!made)
+    throw new Error("the tool listing is made from the implementations: await prepareToolListing first");
+  const listing = tools.map((tool) =>
+    made.listedTool(tool, implementationOf(tool), withTokens, listedAnnotations(tool)),
+  );
   cache.set(tools, listing);
   return listing;
 }
 
 /**
  * Makes `toolListing` answer at once: nothing to do when the bundle carries the listing; otherwise
- * (tests, an unbundled start, --confirm token) every implementation is loaded first.
+ * (tests, an unbundled start, --confirm token) every implementation, and the builder, is loaded first.
  */
 export async function prepareToolListing(
   tools: readonly ToolDefinition[],
   { withTokens = false } = {},
 ): Promise<void> {
   if (!withTokens && precomputedFor(tools)) return;
+  builder ??= await import("./listing-schemas.js");
   await loadTools(tools);
 }
 
@@ -63,41 +45,6 @@ function implementationOf(tool: ToolDefinition): ToolImplementation {
   }
   return implementation;
 }
-
-/**
- * The schema a tool accepts: with the confirmationToken field when it may ask first and this server
- * confirms with tokens (--confirm token). In the other modes the field would only cost context.
- */
-export function inputSchemaOf(tool: ToolImplementation, withTokens: boolean): z.ZodObject {
-  if (!tool.confirm || !withTokens) return tool.input;
-  let schema = confirmableInputs.get(tool);
-  if (!schema) {
-    // safeExtend keeps the tool's own refinements (update_user's "at least one change").
-    schema = tool.input.safeExtend(confirmationInputShape);
-    confirmableInputs.set(tool, schema);
-  }
-  return schema;
-}
-
-const confirmableInputs = new WeakMap<ToolImplementation, z.ZodObject>();
-
-/**
- * The schema a tool publishes for its results: when it may ask first, its fields become optional
- * beside what a declined confirmation answers, and, with tokens, the token mode's fields.
- */
-export function outputSchemaOf(tool: ToolImplementation, withTokens: boolean): z.ZodObject {
-  if (!tool.confirm) return tool.output;
-  const cache = withTokens ? tokenOutputs : confirmableOutputs;
-  let schema = cache.get(tool);
-  if (!schema) {
-    schema = confirmableOutput(tool.output, { withTokens });
-    cache.set(tool, schema);
-  }
-  return schema;
-}
-
-const confirmableOutputs = new WeakMap<ToolImplementation, z.ZodObject>();
-const tokenOutputs = new WeakMap<ToolImplementation, z.ZodObject>();
 
 /**
  * The annotations as listed, without what says nothing: the title is listed once, at the top level;
@@ -130,56 +77,4 @@ function precomputedFor(tools: readonly ToolDefinition[]): Tool[] | undefined {
   if (!same) return undefined;
   listings.set(tools, listing);
   return listing;
-}
-
-function trimmed(schema: JsonSchema, io: "input" | "output"): JsonSchema {
-  const { $schema: _, ...rest } = schema;
-  return trimNode(rest, io) as JsonSchema;
-}
-
-function trimNode(node: unknown, io: "input" | "output"): unknown {
-  if (Array.isArray(node)) return node.map((item) => trimNode(item, io));
-  if (node === null || typeof node !== "object") return node;
-  const schema = node as JsonSchema;
-  const out: JsonSchema = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (key === "pattern" && typeof schema.format === "string" && FORMATS_WITH_PATTERNS.has(schema.format))
-      continue;
-    if (
-      (key === "maximum" || key === "minimum") &&
-      typeof value === "number" &&
-      SAFE_INTEGER_BOUNDS.has(value)
-    )
-      continue;
-    // Length caps and the page ceiling guard the server against absurd input; they tell a model
-    // nothing, and the server still enforces them with a clear error.
-    if ((key === "maxLength" || key === "maxItems") && io === "input") continue;
-    if (key === "maximum" && value === MAX_PAGE) continue;
-    if (key === "propertyNames" && isStringType(value)) continue;
-    if (key === "additionalProperties" && isEmptyObject(value)) continue;
-    // An output's additionalProperties (false, or a record's value type) tells a model nothing the
-    // result itself does not show.
-    if (key === "additionalProperties" && io === "output") continue;
-    // A result shows its constant (ok: true) itself.
-    if (key === "const" && io === "output") continue;
-    // A result lists every field it has; "required" in an output schema would only repeat them.
-    if (key === "required" && io === "output") continue;
-    out[key] = trimNode(value, io);
-  }
-  return out;
-}
-
-function isStringType(value: unknown): boolean {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as JsonSchema).type === "string" &&
-    Object.keys(value).length === 1
-  );
-}
-
-function isEmptyObject(value: unknown): boolean {
-  return (
-    typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0
-  );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ContaboAuthError, ContaboConfigError } from "../../src/client/errors.js";
 import { apiRequests, clientFor, tokenRequests, useSandbox } from "../helpers/sandbox.js";
+import { accessToken } from "../sandbox/raw-http.js";
 
 describe("token cache against the sandbox (real HTTP)", () => {
   it("reuses one token until shortly before it expires, then uses the refresh_token grant", async () => {
@@ -102,8 +103,8 @@ describe("token cache against the sandbox (real HTTP)", () => {
 
   it("without credentials, says which variables to set and sends nothing", async () => {
     const sandbox = await useSandbox();
-    const { api, tokens } = clientFor(sandbox, { credentials: { clientId: "DE-54321" } });
-    expect(tokens.mode).toBe("missing-credentials");
+    const { api, authMode } = clientFor(sandbox, { credentials: { clientId: "DE-54321" } });
+    expect(authMode).toBe("missing-credentials");
     const error = await api.retrieveUserClient().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContaboConfigError);
     expect((error as Error).message).toContain(
@@ -115,11 +116,9 @@ describe("token cache against the sandbox (real HTTP)", () => {
 
   it("uses CONTABO_ACCESS_TOKEN as given", async () => {
     const sandbox = await useSandbox();
-    const login = clientFor(sandbox);
-    await login.api.retrieveUserClient();
-    const token = await login.tokens.getToken();
-    const { api, tokens } = clientFor(sandbox, { credentials: {}, accessToken: token });
-    expect(tokens.mode).toBe("static-token");
+    const token = await accessToken(sandbox);
+    const { api, authMode } = clientFor(sandbox, { credentials: {}, accessToken: token });
+    expect(authMode).toBe("static-token");
     await expect(api.retrieveUserList({})).resolves.toMatchObject({ status: 200 });
     expect(tokenRequests(sandbox)).toHaveLength(1);
   });

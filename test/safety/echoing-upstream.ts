@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { onTestFinished } from "vitest";
 import type { PasswordGrantCredentials } from "../../src/client/credentials.js";
-import { TOKEN_PATH } from "../../src/contabo-api-schemas/token.js";
+import { TOKEN_PATH } from "../../src/contabo-api-schemas/token-url.js";
 import { knownSecrets } from "../helpers/logs.js";
 import { AWKWARD_CLIENT_SECRET, AWKWARD_PASSWORD, everyForm } from "./secret-forms.js";
 
