@@ -188,7 +188,6 @@ async function serve(command: Extract<Command, { kind: "serve" }>, cleanups: Cle
   const status = {
     apiUrl: client.apiUrl.origin,
     auth: client.authMode,
-    traceId: client.traceId,
     confirm: safety.gate.mode,
     tools: [...safety.selection.enabled].join(","),
   };

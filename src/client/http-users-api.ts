@@ -1,3 +1,4 @@
+import { v4 as uuidv4 } from "uuid";
 import type { ClientWiring } from "./index.js";
 import { PasswordGrantTokenProvider } from "./password-grant.js";
 import { RequestPipeline } from "./request-pipeline.js";
@@ -10,7 +11,10 @@ import { createHttpUsersApi, type UsersApi } from "./users-api.js";
  * the request pipeline and the operations, made on the first API call.
  */
 export function httpUsersApi(wiring: ClientWiring, dispatcher: DispatcherSource): UsersApi {
-  const { config, apiUrl, traceId, maxInFlight, redactor } = wiring;
+  const { config, apiUrl, maxInFlight, redactor } = wiring;
+  // One x-trace-id for every request of this process: what Contabo's support can follow.
+  const traceId = uuidv4();
+  config.logger?.info("Contabo requests of this process carry one x-trace-id", { traceId });
   const tokens = tokenProviderFor(wiring, dispatcher);
   const pipeline = new RequestPipeline({
     baseUrl: apiUrl,

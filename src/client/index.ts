@@ -1,5 +1,4 @@
 import type { Agent } from "undici";
-import { v4 as uuidv4 } from "uuid";
 import { CONTABO_TOKEN_URL } from "../contabo-api-schemas/token-url.js";
 import type { Logger } from "../log.js";
 import type { ServerEvents } from "../metrics/events.js";
@@ -49,7 +48,6 @@ export interface ContaboClient {
   /** How the client logs in, from its settings. */
   authMode: TokenProvider["mode"];
   apiUrl: URL;
-  traceId: string;
   redactor: SecretRedactor;
   close(): Promise<void>;
 }
@@ -65,7 +63,6 @@ export interface ClientWiring {
   config: ContaboClientConfig;
   login: Login;
   apiUrl: URL;
-  traceId: string;
   maxInFlight: number;
   redactor: SecretRedactor;
 }
@@ -83,7 +80,6 @@ export function createContaboClient(config: ContaboClientConfig): ContaboClient 
     config,
     login: loginFor(config, redactor),
     apiUrl,
-    traceId: uuidv4(),
     maxInFlight,
     redactor,
   };
@@ -106,7 +102,6 @@ export function createContaboClient(config: ContaboClientConfig): ContaboClient 
     api: lazyUsersApi(async () => (await import("./http-users-api.js")).httpUsersApi(wiring, dispatcher)),
     authMode: wiring.login.mode,
     apiUrl,
-    traceId: wiring.traceId,
     redactor,
     close: async () => {
       // A pool that never loaded has nothing to close.

@@ -1,9 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { z } from "zod";
 import type { SealedCall } from "./confirmation-seal.js";
 import type { Preview } from "./confirmation-types.js";
 import { fingerprint, sameSecret } from "./fingerprint.js";
+import { nodeCrypto } from "./node-crypto.js";
 import type { SafetyStore } from "./safety-store.js";
 
 export const DEFAULT_APPROVAL_TTL_MS = 10 * 60_000;
@@ -101,11 +101,11 @@ export class ApprovalBook {
     withLink: boolean;
   }): Promise<{ approval: Approval; linkSecret?: string }> {
     const createdAt = this.now();
-    const linkSecret = input.withLink ? randomBytes(32).toString("base64url") : undefined;
+    const linkSecret = input.withLink ? nodeCrypto().randomBytes(32).toString("base64url") : undefined;
     const approval: Approval = {
-      id: randomBytes(16).toString("base64url"),
+      id: nodeCrypto().randomBytes(16).toString("base64url"),
       ...(linkSecret ? { linkDigest: this.digest("approval-link", linkSecret) } : {}),
-      csrf: randomBytes(24).toString("base64url"),
+      csrf: nodeCrypto().randomBytes(24).toString("base64url"),
       tool: input.call.tool,
       callKey: this.callKey(input.call),
       caller: input.call.caller,
@@ -237,7 +237,7 @@ export class ApprovalBook {
     const stored = await this.store.getApproval(approval.id);
     const current = parsed(stored);
     if (!stored || !current || current.browserDigest !== undefined) return undefined;
-    const browser = randomBytes(32).toString("base64url");
+    const browser = nodeCrypto().randomBytes(32).toString("base64url");
     const next = { ...current, browserDigest: this.digest("approval-browser", browser) };
     return (await this.store.swapApproval(approval.id, stored, JSON.stringify(next))) ? browser : undefined;
   }

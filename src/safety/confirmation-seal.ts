@@ -1,6 +1,6 @@
-import { createHash, createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { fingerprint, sameSecret } from "./fingerprint.js";
+import { nodeCrypto } from "./node-crypto.js";
 
 /** A token goes to the model (--confirm token); a request state goes to the client with a form. */
 export type SealKind = "token" | "state";
@@ -57,7 +57,9 @@ export const MIN_CONFIRM_KEY_LENGTH = 32;
  * none applies once the target changed, for another caller, or (with the nonce store) twice.
  */
 export class ConfirmationSeal {
-  private readonly key: Buffer;
+  /** The HMAC key, made on first use (from CONTABO_MCP_CONFIRM_KEY, or random for this process). */
+  private keyBytes: Buffer | undefined;
+  private readonly givenKey: string | undefined;
   readonly ttlMs: number;
   private readonly now: () => number;
 
@@ -65,7 +67,7 @@ export class ConfirmationSeal {
     if (options.key !== undefined && options.key.length < MIN_CONFIRM_KEY_LENGTH) {
       throw new Error(`CONTABO_MCP_CONFIRM_KEY must be at least ${MIN_CONFIRM_KEY_LENGTH} characters long`);
     }
-    this.key = options.key ? createHash("sha256").update(options.key).digest() : randomBytes(32);
+    this.givenKey = options.key || undefined;
     this.ttlMs = options.ttlMs ?? DEFAULT_CONFIRM_TTL_MS;
     this.now = options.now ?? Date.now;
   }
@@ -85,7 +87,7 @@ export class ConfirmationSeal {
       s: this.mac(`state:${stateFingerprint}`),
       c: this.mac(`caller:${call.caller}`),
       e: expiresAt ?? this.now() + this.ttlMs,
-      n: randomBytes(16).toString("base64url"),
+      n: nodeCrypto().randomBytes(16).toString("base64url"),
       ...(approvalId === undefined ? {} : { p: approvalId }),
     };
     const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
@@ -158,6 +160,14 @@ export class ConfirmationSeal {
   }
 
   private mac(input: string): string {
-    return createHmac("sha256", this.key).update(input).digest("base64url");
+    return nodeCrypto().createHmac("sha256", this.key()).update(input).digest("base64url");
+  }
+
+  private key(): Buffer {
+    const crypto = nodeCrypto();
+    this.keyBytes ??= this.givenKey
+      ? crypto.createHash("sha256").update(this.givenKey).digest()
+      : crypto.randomBytes(32);
+    return this.keyBytes;
   }
 }

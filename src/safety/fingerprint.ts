@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { nodeCrypto } from "./node-crypto.js";
 
 /** JSON with object keys sorted at every depth, so equal values always give equal text. */
 export function canonicalJson(value: unknown): string {
@@ -20,7 +20,7 @@ function sortKeys(value: unknown): unknown {
 
 /** A short SHA-256 digest of a value's canonical JSON: equal state, equal fingerprint; it reveals nothing. */
 export function fingerprint(value: unknown): string {
-  return createHash("sha256").update(canonicalJson(value)).digest("base64url").slice(0, 32);
+  return nodeCrypto().createHash("sha256").update(canonicalJson(value)).digest("base64url").slice(0, 32);
 }
 
 /** Whether two secrets (tokens, MACs, digests) are equal, in time that does not depend on where they differ. */
@@ -29,5 +29,5 @@ export function sameSecret(given: string | undefined, expected: string): boolean
   const left = Buffer.from(given);
   const right = Buffer.from(expected);
   // Equal lengths first (timingSafeEqual needs them); the length of a random secret leaks nothing useful.
-  return left.length === right.length && timingSafeEqual(left, right);
+  return left.length === right.length && nodeCrypto().timingSafeEqual(left, right);
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { nodeCrypto } from "./node-crypto.js";
 
 /**
  * Text that came from the Contabo API (names, e-mails, role names, error messages) must never pass
@@ -89,7 +89,7 @@ const pool = { bytes: Buffer.alloc(0), next: 0 };
 
 function randomHex(size: number): string {
   if (pool.next + size > pool.bytes.length) {
-    pool.bytes = randomBytes(4096);
+    pool.bytes = nodeCrypto().randomBytes(4096);
     pool.next = 0;
   }
   pool.next += size;

@@ -3,12 +3,14 @@ import { describe, expect, it, vi } from "vitest";
 /** The boundaries randomBytes will give next, in order; real random bytes once these are used up. */
 const planned = vi.hoisted(() => ({ bytes: [] as Buffer[] }));
 
-vi.mock("node:crypto", async (importOriginal) => {
-  const crypto = await importOriginal<typeof import("node:crypto")>();
-  return {
+// node:crypto is loaded on first use, through safety/node-crypto.ts: the plan goes in there.
+vi.mock("../../src/safety/node-crypto.js", async () => {
+  const crypto = await import("node:crypto");
+  const planning = {
     ...crypto,
     randomBytes: (size: number) => planned.bytes.shift() ?? crypto.randomBytes(size),
   };
+  return { nodeCrypto: () => planning };
 });
 
 const { fenceAsData } = await import("../../src/safety/untrusted-text.js");
