@@ -17,11 +17,19 @@ export function withListedJsonSchema(
   json: JsonSchema,
   schema: () => Promise<z.ZodObject>,
 ): StandardSchemaWithJSON<Arguments, Arguments> {
+  // Once built, the schema is kept here: a call validates without waiting for anything.
+  let built: z.ZodObject | undefined;
   return {
     "~standard": {
       version: 1,
       vendor: "contabo-users-mcp",
-      validate: async (value) => (await schema())["~standard"].validate(value),
+      validate: (value) => {
+        if (built) return built["~standard"].validate(value);
+        return schema().then((made) => {
+          built = made;
+          return made["~standard"].validate(value);
+        });
+      },
       jsonSchema: { input: () => json, output: () => json },
     },
   } as StandardSchemaWithJSON<Arguments, Arguments>;
