@@ -4,13 +4,14 @@ import { describe, expect, it, vi } from "vitest";
 const planned = vi.hoisted(() => ({ bytes: [] as Buffer[] }));
 
 // node:crypto is loaded on first use, through safety/node-crypto.ts: the plan goes in there.
-vi.mock("../../src/safety/node-crypto.js", async () => {
+vi.mock("../../src/safety/node-crypto.js", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../src/safety/node-crypto.js")>();
   const crypto = await import("node:crypto");
   const planning = {
     ...crypto,
     randomBytes: (size: number) => planned.bytes.shift() ?? crypto.randomBytes(size),
   };
-  return { nodeCrypto: () => planning };
+  return { ...actual, nodeCrypto: () => planning };
 });
 
 const { fenceAsData } = await import("../../src/safety/untrusted-text.js");
