@@ -24,7 +24,7 @@ const THIN = join(ROOT, "bench/thin-server.mjs");
 const THIN_HTTP = join(ROOT, "bench/thin-http-server.mjs");
 const SIZES = quick
   ? { coldRuns: 3, calls: 100, warmup: 20, seconds: 1, memoryCalls: 1_000, pages: 10, idleRounds: 1 }
-  : { coldRuns: 15, calls: 1_000, warmup: 100, seconds: 8, memoryCalls: 20_000, pages: 100, idleRounds: 5 };
+  : { coldRuns: 31, calls: 1_000, warmup: 100, seconds: 8, memoryCalls: 20_000, pages: 100, idleRounds: 5 };
 
 // ---------- the fleet (redis-server, replicas, haproxy) ----------
 const FLEET_TOKEN = "0123456789abcdef0123456789abcdef-bench";
