@@ -3,7 +3,7 @@
 // loads (Node maps only the modules it loads after source maps are turned on), then runs main.ts.
 // Source maps cost start-up time, so they are on only when a stack can be printed: --log-level debug.
 import { fileURLToPath } from "node:url";
-import { debugRequested } from "./log.js";
+import { debugRequested } from "./shared/log.js";
 
 if (debugRequested(process.argv.slice(2), process.env)) process.setSourceMapsEnabled(true);
 const { main } = await import("./main.js");

@@ -1,12 +1,13 @@
 import { parseArgs } from "node:util";
+import type { ApprovalFlags } from "./approvals/index.js";
 import { isLoopbackHost } from "./client/base-url.js";
 import { CREDENTIAL_VARIABLES } from "./client/credentials.js";
 import type { ContaboClientConfig } from "./client/index.js";
-import { isLogLevel, type LogLevel } from "./log.js";
 import { type ActionKind, parseFourEyes } from "./safety/approval-policy.js";
 import { CONFIRM_MODES, type ConfirmMode } from "./safety/confirmation.js";
 import { DEFAULT_INVITATIONS_PER_MINUTE, type SafetyConfig } from "./safety/index.js";
 import { DEFAULT_REDIRECT_HOSTS, parseRedirectHosts } from "./safety/redirect-url.js";
+import { isLogLevel, type LogLevel } from "./shared/log.js";
 import {
   type OAuthSettings,
   OAuthSettingsError,
@@ -101,18 +102,6 @@ export interface HttpConfig {
   allowedOrigins?: string[];
   /** --oauth-issuer and --public-url: callers bring OAuth access tokens (excludes `token`). */
   oauth?: OAuthSettings;
-}
-
-/** How approval pages are offered (src/approvals/). */
-export interface ApprovalFlags {
-  ttlMs: number;
-  waitMs: number;
-  fourEyes: readonly ActionKind[];
-  /** --no-browser: stdio never opens a browser. */
-  browser: boolean;
-  /** Team mode: the OpenID client approvers sign in with. */
-  signIn?: { clientId: string; clientSecret?: string; approverGroup?: string };
-  webhook?: string;
 }
 
 export class UsageError extends Error {}

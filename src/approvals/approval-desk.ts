@@ -1,7 +1,7 @@
-import type { Logger } from "../log.js";
 import type { Approval } from "../safety/approvals.js";
 import type { ApprovalDesk } from "../safety/confirmation.js";
-import type { SecretRedactor } from "../safety/secrets.js";
+import type { Logger } from "../shared/log.js";
+import type { SecretRedactor } from "../shared/secrets.js";
 import type { BrowserOpener } from "./browser-opener.js";
 
 /** Where the approval pages live, on the HTTP server or the loopback one. */

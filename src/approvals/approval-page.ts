@@ -1,5 +1,5 @@
 import { type Approval, WITHDRAWN } from "../safety/approvals.js";
-import { quoteUntrusted } from "../safety/untrusted-text.js";
+import { quoteUntrusted } from "../shared/untrusted-text.js";
 
 /**
  * The approval pages' HTML: no script at all, one stylesheet from this server, and every value from

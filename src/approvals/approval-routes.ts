@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Logger } from "../log.js";
 import type { Approval, ApprovalBook, Approver } from "../safety/approvals.js";
 import type { AuditLog } from "../safety/audit.js";
-import { sameSecret } from "../safety/fingerprint.js";
+import { sameSecret } from "../shared/fingerprint.js";
+import type { Logger } from "../shared/log.js";
 import { APPROVALS_PATH } from "./approval-desk.js";
 import { APPROVAL_STYLESHEET, approvalListPage, approvalPage, messagePage } from "./approval-page.js";
 import type { SignIn } from "./sign-in.js";

@@ -1,13 +1,25 @@
-import type { ApprovalFlags } from "../config.js";
-import type { Logger } from "../log.js";
+import type { ActionKind } from "../safety/approval-policy.js";
 import type { ApprovalBook } from "../safety/approvals.js";
 import type { ApprovalConfig, Safety } from "../safety/index.js";
-import type { SecretRedactor } from "../safety/secrets.js";
+import type { Logger } from "../shared/log.js";
+import type { SecretRedactor } from "../shared/secrets.js";
 import { approvalDesk } from "./approval-desk.js";
 import type { ApprovalRoutes } from "./approval-routes.js";
 import { type BrowserOpener, systemBrowserOpener } from "./browser-opener.js";
 import { LoopbackApprovalServer } from "./loopback-approval-server.js";
 import { CookieSigner } from "./signed-cookie.js";
+
+/** How approval pages are offered (the --approval-* flags, read by config.ts). */
+export interface ApprovalFlags {
+  ttlMs: number;
+  waitMs: number;
+  fourEyes: readonly ActionKind[];
+  /** --no-browser: stdio never opens a browser. */
+  browser: boolean;
+  /** Team mode: the OpenID client approvers sign in with. */
+  signIn?: { clientId: string; clientSecret?: string; approverGroup?: string };
+  webhook?: string;
+}
 
 export interface ApprovalPagesInput {
   flags: ApprovalFlags;

@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Logger } from "../log.js";
+import type { Logger } from "../shared/log.js";
 import type { ApprovalRoutes } from "./approval-routes.js";
 
 /**

@@ -1,4 +1,4 @@
-import { sameSecret } from "../safety/fingerprint.js";
+import { sameSecret } from "../shared/fingerprint.js";
 
 /** Keyed digests (the confirmation key's HMAC): every replica with the key makes the same ones. */
 export type KeyedDigest = (label: string, value: string) => string;

@@ -1,4 +1,4 @@
-import type { Logger } from "../log.js";
+import type { Logger } from "../shared/log.js";
 import { sleep } from "./abortable.js";
 import type { LoginLock, SharedClientSecret, SharedLogin, SharedToken } from "./shared-login.js";
 

@@ -1,8 +1,8 @@
 import type { Agent } from "undici";
 import { CONTABO_TOKEN_URL } from "../contabo-api-schemas/token-url.js";
-import type { Logger } from "../log.js";
 import type { ServerEvents } from "../metrics/events.js";
-import { SecretRedactor } from "../safety/secrets.js";
+import type { Logger } from "../shared/log.js";
+import { SecretRedactor } from "../shared/secrets.js";
 import { parseServiceUrl } from "./base-url.js";
 import { DEFAULT_MAX_IN_FLIGHT } from "./concurrency-limit.js";
 import { completeCredentials, type PasswordGrantCredentials } from "./credentials.js";

@@ -1,6 +1,6 @@
 import { type TokenResponse, tokenResponseSchema } from "../contabo-api-schemas/token.js";
-import type { Logger } from "../log.js";
-import type { SecretRedactor } from "../safety/secrets.js";
+import type { Logger } from "../shared/log.js";
+import type { SecretRedactor } from "../shared/secrets.js";
 import { raceAbort } from "./abortable.js";
 import type { PasswordGrantCredentials } from "./credentials.js";
 import { ContaboAuthError, ContaboNetworkError, describeNetworkError } from "./errors.js";

@@ -5,9 +5,9 @@ import {
   type ProtocolEra,
   type ServerContext,
 } from "@modelcontextprotocol/server";
-import type { LogFields, Logger, LogLevel } from "./log.js";
-import type { SecretRedactor } from "./safety/secrets.js";
-import { SERVER_NAME } from "./version.js";
+import type { LogFields, Logger, LogLevel } from "../shared/log.js";
+import type { SecretRedactor } from "../shared/secrets.js";
+import { SERVER_NAME } from "../version.js";
 
 const SEVERITY: Record<LoggingLevel, number> = {
   debug: 0,

@@ -8,21 +8,21 @@ import {
   type Tool,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import type { UsersApi } from "./client/users-api.js";
-import { type Logger, silentLogger } from "./log.js";
+import type { UsersApi } from "../client/users-api.js";
+import { registerPrompts } from "../prompts/index.js";
+import { registerResources } from "../resources/index.js";
+import { callerIdentity } from "../safety/caller-identity.js";
+import type { CallOrigin } from "../safety/confirmation.js";
+import { createSafety, type Safety, type SafetyConfig } from "../safety/index.js";
+import { DEFAULT_REDIRECT_HOSTS } from "../safety/redirect-url.js";
+import { toolsVisibleTo } from "../safety/scope-policy.js";
+import { type Logger, silentLogger } from "../shared/log.js";
+import type { ServerSettings, ToolDefinition } from "../tools/define-tool.js";
+import { withListedJsonSchema } from "../tools/listed-schema.js";
+import { TOOLS } from "../tools/registry.js";
+import { toolListing } from "../tools/tool-listing.js";
+import { SERVER_NAME, VERSION } from "../version.js";
 import { McpLogLevel } from "./mcp-logging.js";
-import { registerPrompts } from "./prompts/index.js";
-import { registerResources } from "./resources/index.js";
-import { callerIdentity } from "./safety/caller-identity.js";
-import type { CallOrigin } from "./safety/confirmation.js";
-import { createSafety, type Safety, type SafetyConfig } from "./safety/index.js";
-import { DEFAULT_REDIRECT_HOSTS } from "./safety/redirect-url.js";
-import { toolsVisibleTo } from "./safety/scope-policy.js";
-import type { ServerSettings, ToolDefinition } from "./tools/define-tool.js";
-import { withListedJsonSchema } from "./tools/listed-schema.js";
-import { TOOLS } from "./tools/registry.js";
-import { toolListing } from "./tools/tool-listing.js";
-import { SERVER_NAME, VERSION } from "./version.js";
 
 export interface ServerOptions {
   api: UsersApi;
@@ -176,11 +176,11 @@ interface Prepared {
 const preparedFor = new WeakMap<Safety, Prepared>();
 
 /** The zod schemas a call is checked with (exactly those listed), loaded with the first call. */
-const listingSchemas = () => import("./tools/listing-schemas.js");
+const listingSchemas = () => import("../tools/listing-schemas.js");
 
 type CallPath = {
-  guardedCall: typeof import("./safety/guarded-call.js").guardedCall;
-  present: import("./safety/guarded-call.js").CallPresenter;
+  guardedCall: typeof import("../safety/guarded-call.js").guardedCall;
+  present: import("../safety/guarded-call.js").CallPresenter;
 };
 const callPathFor = new WeakMap<Safety, Promise<CallPath>>();
 
@@ -191,7 +191,7 @@ const callPathFor = new WeakMap<Safety, Promise<CallPath>>();
 function callPath(layer: Safety): Promise<CallPath> {
   let known = callPathFor.get(layer);
   if (!known) {
-    known = Promise.all([import("./safety/guarded-call.js"), import("./tools/call-presenter.js")]).then(
+    known = Promise.all([import("../safety/guarded-call.js"), import("../tools/call-presenter.js")]).then(
       ([{ guardedCall }, { callPresenter }]) => ({ guardedCall, present: callPresenter(layer.redactor) }),
     );
     callPathFor.set(layer, known);

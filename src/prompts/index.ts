@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { LOCALES } from "../contabo-api-schemas/common.js";
-import { SecretRedactor } from "../safety/secrets.js";
+import { SecretRedactor } from "../shared/secrets.js";
 
 /**
  * Prompts for the admin tasks people ask for most: each is the plan an agent should follow, in

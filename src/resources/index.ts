@@ -7,7 +7,7 @@ import {
   type Variables,
 } from "@modelcontextprotocol/server";
 import type { UsersApi } from "../client/users-api.js";
-import { SecretRedactor } from "../safety/secrets.js";
+import { SecretRedactor } from "../shared/secrets.js";
 import { redactedHandler } from "./redaction.js";
 
 /**

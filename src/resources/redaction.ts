@@ -1,6 +1,6 @@
 import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "@modelcontextprotocol/server";
 import { ContaboError } from "../client/errors.js";
-import type { SecretRedactor } from "../safety/secrets.js";
+import type { SecretRedactor } from "../shared/secrets.js";
 
 /**
  * Wraps a resource handler (read, list or complete) so that what it sends out, its result or its

@@ -1,9 +1,9 @@
 import { EventEmitter } from "node:events";
 import { z } from "zod";
+import { fingerprint, sameSecret } from "../shared/fingerprint.js";
+import { nodeCrypto } from "../shared/node-crypto.js";
 import type { SealedCall } from "./confirmation-seal.js";
 import type { Preview } from "./confirmation-types.js";
-import { fingerprint, sameSecret } from "./fingerprint.js";
-import { nodeCrypto } from "./node-crypto.js";
 import type { SafetyStore } from "./safety-store.js";
 
 export const DEFAULT_APPROVAL_TTL_MS = 10 * 60_000;

@@ -8,8 +8,8 @@ import {
   type Stats,
   writeSync,
 } from "node:fs";
+import type { SecretRedactor } from "../shared/secrets.js";
 import type { Decision } from "./confirmation.js";
-import type { SecretRedactor } from "./secrets.js";
 
 export interface AuditEntry {
   tool: string;

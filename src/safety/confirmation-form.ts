@@ -1,6 +1,6 @@
 import type { ElicitRequestFormParams } from "@modelcontextprotocol/server";
+import { quoteUntrusted } from "../shared/untrusted-text.js";
 import type { Preview } from "./confirmation-types.js";
-import { quoteUntrusted } from "./untrusted-text.js";
 
 /** The form a human answers: the effect and the live details, and what they must enter to agree. */
 export interface ConfirmationForm {

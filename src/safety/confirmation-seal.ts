@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { fingerprint, sameSecret } from "./fingerprint.js";
-import { nodeCrypto } from "./node-crypto.js";
+import { fingerprint, sameSecret } from "../shared/fingerprint.js";
+import { nodeCrypto } from "../shared/node-crypto.js";
 
 /** A token goes to the model (--confirm token); a request state goes to the client with a form. */
 export type SealKind = "token" | "state";

@@ -1,5 +1,5 @@
 import type { CallToolResult, InputRequiredResult } from "@modelcontextprotocol/server";
-import type { Logger } from "../log.js";
+import type { Logger } from "../shared/log.js";
 import { auditTarget } from "./audit.js";
 import type { CallOrigin, Decision } from "./confirmation.js";
 import type { Confirmation, Mailing } from "./confirmation-types.js";

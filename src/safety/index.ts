@@ -1,4 +1,5 @@
 import type { ServerEvents } from "../metrics/events.js";
+import { SecretRedactor } from "../shared/secrets.js";
 import type { ActionKind } from "./approval-policy.js";
 import { DEFAULT_FOUR_EYES } from "./approval-policy.js";
 import { ApprovalBook, DEFAULT_APPROVAL_WAIT_MS } from "./approvals.js";
@@ -7,7 +8,6 @@ import { CallLimits } from "./call-limits.js";
 import { type ApprovalDesk, ConfirmationGate, type ConfirmMode } from "./confirmation.js";
 import { ConfirmationSeal } from "./confirmation-seal.js";
 import { MemorySafetyStore, type SafetyStore } from "./safety-store.js";
-import { SecretRedactor } from "./secrets.js";
 import { type SelectableTool, selectTools, type ToolSelection } from "./tool-filter.js";
 
 export interface SafetyConfig {

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { domainToASCII } from "node:url";
-import { quoteUntrusted } from "./untrusted-text.js";
+import { quoteUntrusted } from "../shared/untrusted-text.js";
 
 /**
  * Which `redirectUrl`s the e-mail tools may send to Contabo. The link in a password-reset or

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import { sameSecret } from "../safety/fingerprint.js";
+import { sameSecret } from "../shared/fingerprint.js";
 
 export interface TokenClaims {
   /** The caller's own userId (cntb reads it from `sub`). */

@@ -1,4 +1,4 @@
-import type { SecretRedactor } from "./safety/secrets.js";
+import type { SecretRedactor } from "./secrets.js";
 
 /**
  * The process logger. stdout belongs to the stdio transport, so every line goes to stderr.

@@ -1,6 +1,6 @@
 import { createClient, type RedisClientType } from "@redis/client";
-import type { Logger } from "../log.js";
 import { StoreUnavailableError } from "../safety/safety-store.js";
+import type { Logger } from "../shared/log.js";
 
 /** Whether the shared store can be used now, and if not, why (for /healthz and refusals). */
 export type StoreHealth = { ok: true } | { ok: false; reason: string };

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { fingerprint } from "../safety/fingerprint.js";
-import { maskSecret } from "../safety/secrets.js";
-import { quoteUntrusted } from "../safety/untrusted-text.js";
+import { fingerprint } from "../shared/fingerprint.js";
+import { maskSecret } from "../shared/secrets.js";
+import { quoteUntrusted } from "../shared/untrusted-text.js";
 import type { ToolContext } from "./define-tool.js";
 import { defineTool } from "./define-tool.js";
 import { reveal } from "./fields.js";

@@ -1,6 +1,6 @@
 import { ContaboError, ContaboNetworkError } from "../client/errors.js";
 import type { CallPresenter } from "../safety/guarded-call.js";
-import type { SecretRedactor } from "../safety/secrets.js";
+import type { SecretRedactor } from "../shared/secrets.js";
 import { toolError, toolRefusal, toolSuccess } from "./tool-result.js";
 
 /** Puts the outcomes of guarded calls (safety/guarded-call.ts) into MCP results. */

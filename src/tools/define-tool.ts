@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { UsersApi } from "../client/users-api.js";
 import type { ActionKind } from "../safety/approval-policy.js";
 import type { Confirmation, Mailing } from "../safety/confirmation-types.js";
-import type { SecretRedactor } from "../safety/secrets.js";
+import type { SecretRedactor } from "../shared/secrets.js";
 
 /** What a tool handler gets besides its arguments. */
 export interface ToolContext {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Credential } from "../contabo-api-schemas/object-storage-credentials.js";
-import { fingerprint } from "../safety/fingerprint.js";
+import { fingerprint } from "../shared/fingerprint.js";
 import { defineTool } from "./define-tool.js";
 import {
   credentialId,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { apiClientSchema, clientSecretSchema } from "../contabo-api-schemas/api-client.js";
 import { type Credential, credentialSchema } from "../contabo-api-schemas/object-storage-credentials.js";
 import { type User, userSchema } from "../contabo-api-schemas/users.js";
-import { maskSecret } from "../safety/secrets.js";
+import { maskSecret } from "../shared/secrets.js";
 
 /**
  * What the tools return about users, roles, credentials and the API client: the API's records

@@ -1,9 +1,9 @@
 import type { UsersApi } from "../client/users-api.js";
 import type { User } from "../contabo-api-schemas/users.js";
 import type { Preview } from "../safety/confirmation-types.js";
-import { fingerprint } from "../safety/fingerprint.js";
-import { maskSecret } from "../safety/secrets.js";
-import { quoteUntrusted } from "../safety/untrusted-text.js";
+import { fingerprint } from "../shared/fingerprint.js";
+import { maskSecret } from "../shared/secrets.js";
+import { quoteUntrusted } from "../shared/untrusted-text.js";
 import type { ToolContext } from "./define-tool.js";
 import { onlyItem } from "./only-item.js";
 import { fullName } from "./outputs.js";

@@ -1,7 +1,7 @@
 import { readPages } from "../client/read-pages.js";
 import type { UsersApi } from "../client/users-api.js";
 import type { Role } from "../contabo-api-schemas/users.js";
-import { quoteUntrusted } from "../safety/untrusted-text.js";
+import { quoteUntrusted } from "../shared/untrusted-text.js";
 import { ToolArgumentError } from "./tool-argument-error.js";
 
 /** Accounts have tens of roles; this many is a safe ceiling for reading them all. */

@@ -1,7 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { ContaboError } from "../client/errors.js";
-import type { SecretRedactor } from "../safety/secrets.js";
-import { escapeUnsafeCharacters, fenceAsData, jsonWithVisibleEscapes } from "../safety/untrusted-text.js";
+import type { SecretRedactor } from "../shared/secrets.js";
+import { escapeUnsafeCharacters, fenceAsData, jsonWithVisibleEscapes } from "../shared/untrusted-text.js";
 import { ToolArgumentError } from "./tool-argument-error.js";
 
 /**

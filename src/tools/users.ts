@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { fingerprint } from "../safety/fingerprint.js";
-import { quoteUntrusted } from "../safety/untrusted-text.js";
+import { fingerprint } from "../shared/fingerprint.js";
+import { quoteUntrusted } from "../shared/untrusted-text.js";
 import { defineTool } from "./define-tool.js";
 import { userFields, userId } from "./fields.js";
 import { onlyItem } from "./only-item.js";

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { isLoopbackHost, LOOPBACK_NAMES } from "../client/base-url.js";
-import { sameSecret } from "../safety/fingerprint.js";
+import { sameSecret } from "../shared/fingerprint.js";
 import type { OAuthSettings } from "./oauth/oauth-settings.js";
 
 export interface HttpGuardOptions {

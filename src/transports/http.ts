@@ -7,9 +7,9 @@ import {
   type McpServer,
   type ProtocolEra,
 } from "@modelcontextprotocol/server";
-import type { Logger } from "../log.js";
 import { callerIdentity } from "../safety/caller-identity.js";
 import type { CallerRateLimit } from "../safety/caller-rate-limit.js";
+import type { Logger } from "../shared/log.js";
 import { HttpConfigError, type HttpGuardOptions, HttpGuards } from "./http-guards.js";
 import { KeysUnavailableError } from "./oauth/access-token-verifier.js";
 import { IssuerMetadataError } from "./oauth/issuer-metadata.js";

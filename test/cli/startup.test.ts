@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ContaboConfigError } from "../../src/client/errors.js";
 import { readCommand, UsageError } from "../../src/config.js";
-import { debugRequested } from "../../src/log.js";
 import { describeFailure, StartupError, withJsonLineAndColumn } from "../../src/main.js";
 import { selectTools } from "../../src/safety/tool-filter.js";
+import { debugRequested } from "../../src/shared/log.js";
 import { TOOLS } from "../../src/tools/registry.js";
 
 describe("what a failed start prints", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ContaboApiError } from "../../src/client/errors.js";
 import { createContaboClient } from "../../src/client/index.js";
-import { SecretRedactor } from "../../src/safety/secrets.js";
+import { SecretRedactor } from "../../src/shared/secrets.js";
 import { useLoopbackServer } from "./loopback-server.js";
 
 describe("error bodies", () => {

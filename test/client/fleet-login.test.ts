@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { ContaboAuthError } from "../../src/client/errors.js";
 import { PasswordGrantTokenProvider } from "../../src/client/password-grant.js";
 import type { SharedClientSecret, SharedLogin } from "../../src/client/shared-login.js";
-import { createLogger } from "../../src/log.js";
+import { createLogger } from "../../src/shared/log.js";
 import { serverOutput } from "../helpers/logs.js";
 import { clientFor, tokenRequests, useSandbox } from "../helpers/sandbox.js";
 import { replyJson, useLoopbackServer } from "./loopback-server.js";

@@ -93,7 +93,7 @@ describe("the start path of the bundle", () => {
     const { sources, builtins } = await startPath([]);
     // The probe sees the start: the registry and the server are there.
     expect(sources).toContain("src/tools/registry.ts");
-    expect(sources).toContain("src/server.ts");
+    expect(sources).toContain("src/mcp/server.ts");
     expect(CALL_ONLY.filter((source) => sources.includes(source))).toEqual([]);
     expect(sources.filter((source) => source.includes("node_modules/undici/"))).toEqual([]);
     expect(

@@ -1,9 +1,9 @@
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { createMcpServer } from "../../src/mcp/server.js";
 import { createSafety } from "../../src/safety/index.js";
 import { SeededRandom } from "../../src/sandbox/random.js";
-import { createMcpServer } from "../../src/server.js";
 import { TOOLS } from "../../src/tools/registry.js";
 import { prepareToolListing } from "../../src/tools/tool-listing.js";
 import { startHttpServer } from "../../src/transports/http.js";

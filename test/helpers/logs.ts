@@ -1,5 +1,5 @@
-import { createLogger, type Logger } from "../../src/log.js";
-import type { SecretRedactor } from "../../src/safety/secrets.js";
+import { createLogger, type Logger } from "../../src/shared/log.js";
+import type { SecretRedactor } from "../../src/shared/secrets.js";
 
 /**
  * Everything our servers wrote as logs and audit lines in this test file, and every secret the

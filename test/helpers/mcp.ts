@@ -10,11 +10,11 @@ import {
 import { type AuthInfo, createMcpHandler, type ProtocolEra } from "@modelcontextprotocol/server";
 import { expect, onTestFinished } from "vitest";
 import type { UsersApi } from "../../src/client/users-api.js";
-import type { Logger } from "../../src/log.js";
+import { createMcpServer, type ServerOptions } from "../../src/mcp/server.js";
 import type { Safety, SafetyConfig } from "../../src/safety/index.js";
 import { createSafety } from "../../src/safety/index.js";
 import type { Sandbox, SandboxOptions } from "../../src/sandbox/index.js";
-import { createMcpServer, type ServerOptions } from "../../src/server.js";
+import type { Logger } from "../../src/shared/log.js";
 import { TOOLS } from "../../src/tools/registry.js";
 import { prepareToolListing } from "../../src/tools/tool-listing.js";
 import { unfence } from "../safety/data-fence.js";

@@ -1,7 +1,7 @@
 import { onTestFinished } from "vitest";
 import { type ContaboClient, type ContaboClientConfig, createContaboClient } from "../../src/client/index.js";
-import { SecretRedactor } from "../../src/safety/secrets.js";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../src/sandbox/index.js";
+import { SecretRedactor } from "../../src/shared/secrets.js";
 import { knownSecrets, testLogger } from "./logs.js";
 
 /** Starts a sandbox on 127.0.0.1 for one test, closed after it. */

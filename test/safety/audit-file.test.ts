@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AuditLog, openAuditFile } from "../../src/safety/audit.js";
-import { SecretRedactor } from "../../src/safety/secrets.js";
+import { SecretRedactor } from "../../src/shared/secrets.js";
 
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 const isRoot = process.getuid?.() === 0;

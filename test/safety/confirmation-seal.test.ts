@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfirmationSeal } from "../../src/safety/confirmation-seal.js";
-import { canonicalJson, fingerprint } from "../../src/safety/fingerprint.js";
 import { MemorySafetyStore } from "../../src/safety/safety-store.js";
+import { canonicalJson, fingerprint } from "../../src/shared/fingerprint.js";
 
 const KEY = "a-confirmation-key-of-32-characters!";
 const call = (tool: string, args: unknown, caller = "stdio") => ({ tool, args, caller });

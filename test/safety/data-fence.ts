@@ -1,7 +1,7 @@
 import { expect } from "vitest";
 
 /**
- * The text inside the data fence of a tool result (src/safety/untrusted-text.ts fenceAsData); fails
+ * The text inside the data fence of a tool result (src/shared/untrusted-text.ts fenceAsData); fails
  * the test unless the fence is whole: the intro line, a random boundary, the same boundary as the
  * last line, and no trace of the boundary in between.
  */

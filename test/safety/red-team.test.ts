@@ -5,9 +5,9 @@
 import type { ElicitRequest, ElicitResult } from "@modelcontextprotocol/client";
 import { type AuthInfo, createMcpHandler } from "@modelcontextprotocol/server";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { createMcpServer } from "../../src/mcp/server.js";
 import { createSafety, type SafetyConfig } from "../../src/safety/index.js";
 import type { Sandbox } from "../../src/sandbox/index.js";
-import { createMcpServer } from "../../src/server.js";
 import { TOOLS } from "../../src/tools/registry.js";
 import { callTool, callToolError, connectClient, connectToSandbox, PROTOCOL_ERAS } from "../helpers/mcp.js";
 import { type Fetcher, rawToolCall } from "../helpers/modern-wire.js";

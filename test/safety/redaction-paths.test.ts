@@ -4,7 +4,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { type ContaboClient, createContaboClient } from "../../src/client/index.js";
 import { registerPrompts } from "../../src/prompts/index.js";
 import { registerResources } from "../../src/resources/index.js";
-import { SecretRedactor } from "../../src/safety/secrets.js";
+import { SecretRedactor } from "../../src/shared/secrets.js";
 import { authStatus } from "../../src/tools/auth-status.js";
 import type { ToolContext } from "../../src/tools/define-tool.js";
 import { testLogger } from "../helpers/logs.js";

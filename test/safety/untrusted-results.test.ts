@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ContaboApiError } from "../../src/client/errors.js";
-import { SecretRedactor } from "../../src/safety/secrets.js";
+import { SecretRedactor } from "../../src/shared/secrets.js";
 import { ToolArgumentError } from "../../src/tools/tool-argument-error.js";
 import { toolError, toolSuccess } from "../../src/tools/tool-result.js";
 import { callTool, connectToSandbox, NO_CONFIRMATION, textOf } from "../helpers/mcp.js";

@@ -3,9 +3,9 @@ import { describe, expect, it, vi } from "vitest";
 /** The boundaries randomBytes will give next, in order; real random bytes once these are used up. */
 const planned = vi.hoisted(() => ({ bytes: [] as Buffer[] }));
 
-// node:crypto is loaded on first use, through safety/node-crypto.ts: the plan goes in there.
-vi.mock("../../src/safety/node-crypto.js", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../../src/safety/node-crypto.js")>();
+// node:crypto is loaded on first use, through shared/node-crypto.ts: the plan goes in there.
+vi.mock("../../src/shared/node-crypto.js", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../src/shared/node-crypto.js")>();
   const crypto = await import("node:crypto");
   const planning = {
     ...crypto,
@@ -14,8 +14,8 @@ vi.mock("../../src/safety/node-crypto.js", async (importOriginal) => {
   return { ...actual, nodeCrypto: () => planning };
 });
 
-const { fenceAsData } = await import("../../src/safety/untrusted-text.js");
-const { unfence } = await import("./data-fence.js");
+const { fenceAsData } = await import("../../src/shared/untrusted-text.js");
+const { unfence } = await import("../safety/data-fence.js");
 
 describe("fenceAsData when the text holds the boundary it drew", () => {
   it("draws another boundary, so a guessed boundary in the text cannot close the fence", () => {

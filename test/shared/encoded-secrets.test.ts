@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { encodedForms, SecretRedactor } from "../../src/safety/secrets.js";
-import { AWKWARD_CLIENT_SECRET, AWKWARD_PASSWORD, everyForm, leakedForms } from "./secret-forms.js";
+import { encodedForms, SecretRedactor } from "../../src/shared/secrets.js";
+import { AWKWARD_CLIENT_SECRET, AWKWARD_PASSWORD, everyForm, leakedForms } from "../safety/secret-forms.js";
 
 describe("redaction of encoded secrets", () => {
   it("removes a secret URL-encoded, form-encoded and JSON-escaped, not only as is", () => {

@@ -5,8 +5,8 @@ import {
   fenceAsData,
   jsonWithVisibleEscapes,
   quoteUntrusted,
-} from "../../src/safety/untrusted-text.js";
-import { unfence } from "./data-fence.js";
+} from "../../src/shared/untrusted-text.js";
+import { unfence } from "../safety/data-fence.js";
 
 /**
  * The oracle, written out here rather than taken from the module: code points that break a line,

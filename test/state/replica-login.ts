@@ -1,8 +1,8 @@
 import { onTestFinished } from "vitest";
 import type { PasswordGrantCredentials } from "../../src/client/credentials.js";
-import { createLogger } from "../../src/log.js";
-import { SecretRedactor } from "../../src/safety/secrets.js";
 import type { Sandbox } from "../../src/sandbox/index.js";
+import { createLogger } from "../../src/shared/log.js";
+import { SecretRedactor } from "../../src/shared/secrets.js";
 import { RedisConnection } from "../../src/state/redis-connection.js";
 import { RedisSharedLogin } from "../../src/state/redis-shared-login.js";
 import { serverOutput } from "../helpers/logs.js";

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createContaboClient } from "../../src/client/index.js";
-import { createLogger } from "../../src/log.js";
+import { createLogger } from "../../src/shared/log.js";
 import { connectClient } from "../helpers/mcp.js";
 import { until } from "../helpers/until.js";
 

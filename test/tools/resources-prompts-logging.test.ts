@@ -8,9 +8,9 @@ import {
 import { McpServer } from "@modelcontextprotocol/server";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { z } from "zod";
-import type { LogFields } from "../../src/log.js";
-import { McpLogLevel } from "../../src/mcp-logging.js";
-import { SecretRedactor } from "../../src/safety/secrets.js";
+import { McpLogLevel } from "../../src/mcp/mcp-logging.js";
+import type { LogFields } from "../../src/shared/log.js";
+import { SecretRedactor } from "../../src/shared/secrets.js";
 import { callTool, connectToSandbox, NO_CONFIRMATION, PROTOCOL_ERAS } from "../helpers/mcp.js";
 import { apiRequests } from "../helpers/sandbox.js";
 import { until } from "../helpers/until.js";

@@ -5,8 +5,8 @@ import {
   OAuthErrorCode,
   type OAuthProtectedResourceMetadata,
 } from "@modelcontextprotocol/server";
-import type { Logger } from "../../log.js";
 import { missingScope } from "../../safety/scope-policy.js";
+import type { Logger } from "../../shared/log.js";
 import { JwtAccessTokenVerifier, KeysUnavailableError } from "./access-token-verifier.js";
 import { discoverIssuerMetadata } from "./issuer-metadata.js";
 import type { OAuthSettings } from "./oauth-settings.js";

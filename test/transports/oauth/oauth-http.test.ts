@@ -7,11 +7,11 @@ import {
 } from "@modelcontextprotocol/client";
 import { type AuthInfo, McpServer, type ProtocolEra } from "@modelcontextprotocol/server";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { createMcpServer } from "../../../src/mcp/server.js";
 import { CallerRateLimit } from "../../../src/safety/caller-rate-limit.js";
 import { createSafety } from "../../../src/safety/index.js";
 import { MemorySafetyStore } from "../../../src/safety/safety-store.js";
 import { ADMIN_SCOPE, READ_SCOPE, SCOPES, WRITE_SCOPE } from "../../../src/safety/scope-policy.js";
-import { createMcpServer } from "../../../src/server.js";
 import { TOOLS } from "../../../src/tools/registry.js";
 import { prepareToolListing } from "../../../src/tools/tool-listing.js";
 import { startHttpServer } from "../../../src/transports/http.js";
