@@ -15,7 +15,7 @@ import { callerIdentity } from "../safety/caller-identity.js";
 import type { CallOrigin } from "../safety/confirmation.js";
 import { createSafety, type Safety, type SafetyConfig } from "../safety/index.js";
 import { DEFAULT_REDIRECT_HOSTS } from "../safety/redirect-url.js";
-import { toolsVisibleTo } from "../safety/scope-policy.js";
+import { type ToolScopes, toolsVisibleTo } from "../safety/scope-policy.js";
 import { type Logger, silentLogger } from "../shared/log.js";
 import type { ServerSettings, ToolDefinition } from "../tools/define-tool.js";
 import { withListedJsonSchema } from "../tools/listed-schema.js";
@@ -80,7 +80,7 @@ export function createMcpServer({
   calledTool,
 }: ServerOptions): McpServer {
   const layer = "gate" in safety ? safety : createSafety(safety, tools);
-  const { settings, registrations, listed } = prepared(tools, layer, about, redirectHosts);
+  const { settings, registrations, listed, scopes } = prepared(tools, layer, about, redirectHosts);
   const listHint = { ttlMs: LIST_TTL_MS, cacheScope: "private" } as const;
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION },
@@ -135,7 +135,7 @@ export function createMcpServer({
         };
         // The implementation (its module, its schemas) is loaded on the tool's first call.
         const implementation = await tool.load();
-        const guarded = { ...implementation, annotations: tool.annotations };
+        const guarded = { ...implementation, annotations: tool.annotations, auditTarget: tool.auditTarget };
         const { guardedCall, present } = await callPath(layer);
         return guardedCall(guarded, args, context, origin, layer, present, log);
       },
@@ -148,7 +148,7 @@ export function createMcpServer({
   // The SDK would convert every schema on every tools/list; this listing is made once, and trimmed.
   // An OAuth caller sees only the tools its scopes allow (safety/scope-policy.ts); others see all.
   server.server.setRequestHandler("tools/list", (_request, ctx) => {
-    const visible = toolsVisibleTo(ctx.http?.authInfo);
+    const visible = toolsVisibleTo(scopes, ctx.http?.authInfo);
     return { tools: visible ? listed.filter((tool) => visible.has(tool.name)) : listed };
   });
   return server;
@@ -169,6 +169,8 @@ interface Prepared {
   settings: ServerSettings;
   /** Each tool with its registration, in registry order. */
   registrations: Array<{ tool: ToolDefinition; config: ToolConfig }>;
+  /** Each tool's OAuth scope, from its definition. */
+  scopes: ToolScopes;
   /** The tools/list result: the enabled tools, in registry order. */
   listed: ReturnType<typeof toolListing>;
 }
@@ -245,6 +247,7 @@ function prepared(
     about,
     redirectHosts,
     registrations,
+    scopes: new Map(tools.map((tool) => [tool.name, tool.scope])),
     listed: listing.filter((tool) => layer.selection.enabled.has(tool.name)),
     settings: {
       ...about,

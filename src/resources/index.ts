@@ -8,7 +8,14 @@ import {
 } from "@modelcontextprotocol/server";
 import type { UsersApi } from "../client/users-api.js";
 import { SecretRedactor } from "../shared/secrets.js";
+import type { ResourceName } from "../tools/define-tool.js";
+import { TOOLS } from "../tools/registry.js";
 import { redactedHandler } from "./redaction.js";
+
+/** The tools whose definitions say they read what this resource reads (tools/registry.ts). */
+function readersOf(resource: ResourceName): string[] {
+  return TOOLS.filter((tool) => tool.resources?.includes(resource)).map((tool) => tool.name);
+}
 
 /**
  * What the server offers as resources, for the README table (src/docs) and registration below.
@@ -21,7 +28,7 @@ export const RESOURCES = [
     uri: "contabo://roles",
     title: "Roles",
     description: "Every role of the account with its permissions, to attach to a conversation about access.",
-    readBy: ["retrieve_role_list"],
+    readBy: readersOf("roles"),
   },
   {
     name: "user",
@@ -29,7 +36,7 @@ export const RESOURCES = [
     title: "User",
     description:
       "One user's whole record (roles and permissions included). Listable, and userId completes from ids and e-mails.",
-    readBy: ["retrieve_user", "retrieve_user_list"],
+    readBy: readersOf("user"),
   },
 ] as const;
 

@@ -65,13 +65,15 @@ export class AuditLog {
   }
 }
 
-/** The target of a call, from its arguments: the user, storage and credential ids, or a new user's e-mail. */
-export function auditTarget(args: Record<string, unknown>): Record<string, unknown> {
+/** The target of a call: the arguments its definition names (ids, a new user's e-mail), else the caller's own API client. */
+export function auditTarget(
+  args: Record<string, unknown>,
+  names: readonly string[],
+): Record<string, unknown> {
   const target: Record<string, unknown> = {};
-  for (const key of ["userId", "objectStorageId", "credentialId"]) {
-    if (args[key] !== undefined) target[key] = args[key];
+  for (const name of names) {
+    if (args[name] !== undefined) target[name] = args[name];
   }
-  if (Object.keys(target).length === 0 && args.email !== undefined) target.email = args.email;
   return Object.keys(target).length > 0 ? target : { apiClient: "the caller's own" };
 }
 

@@ -10,6 +10,8 @@ import { StoreUnavailableError } from "./safety-store.js";
 export interface GuardedTool<A, C> {
   name: string;
   annotations: { readOnlyHint: boolean };
+  /** The arguments that name what a call acts on (the tool's definition says which). */
+  auditTarget: readonly string[];
   confirm?: Confirmation<A, C>;
   mails?(args: A): Mailing | undefined;
   run(args: A, context: C): Promise<Record<string, unknown>>;
@@ -82,7 +84,7 @@ export async function guardedCall<A extends Record<string, unknown>, C extends {
     if (audited) {
       safety.audit.record({
         tool: tool.name,
-        target: auditTarget(args),
+        target: auditTarget(args, tool.auditTarget),
         arguments: args,
         caller: origin.caller,
         confirmMode: safety.gate.mode,

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { UsersApi } from "../client/users-api.js";
 import type { ActionKind } from "../safety/approval-policy.js";
 import type { Confirmation, Mailing } from "../safety/confirmation-types.js";
+import type { Scope } from "../safety/scope-policy.js";
 import type { SecretRedactor } from "../shared/secrets.js";
 
 /** What a tool handler gets besides its arguments. */
@@ -31,6 +32,9 @@ export interface ServerSettings {
   /** Hosts (and their subdomains) a redirectUrl may lead to (--redirect-hosts). */
   redirectHosts: string[];
 }
+
+/** The MCP resources of this server, by name (src/resources/index.ts describes them). */
+export type ResourceName = "roles" | "user";
 
 /** The MCP annotations, every one of them required: each tool states each hint on purpose. */
 export type ToolAnnotations = Required<
@@ -80,6 +84,15 @@ export interface ToolDefinition {
   annotations: ToolAnnotations;
   /** Some calls need a person's yes first: its listed output is confirmable (and, with tokens, its input). */
   confirmable: boolean;
+  /** The OAuth scope a call needs (without `reveal`; any reveal needs admin): see safety/scope-policy.ts. */
+  scope: Scope;
+  /**
+   * The arguments that name what a call acts on, for its audit line (safety/audit.ts); none, or
+   * none given, means the caller's own API client.
+   */
+  auditTarget: readonly string[];
+  /** The resources (src/resources/) that read what this tool reads: they are served while it is enabled. */
+  resources?: readonly ResourceName[];
   /** The implementation: its module is loaded, and its schemas built, on the first call. */
   load(): Promise<ToolImplementation>;
   /** The implementation if it was loaded already (a listing made at run time needs them all: loadTools). */

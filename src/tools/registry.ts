@@ -1,3 +1,4 @@
+import { ADMIN_SCOPE, READ_SCOPE, type ToolScopes, WRITE_SCOPE } from "../safety/scope-policy.js";
 import {
   ADDITIVE_WRITE,
   DESTRUCTIVE_IDEMPOTENT_WRITE,
@@ -20,6 +21,9 @@ export const TOOLS: readonly ToolDefinition[] = [
       description:
         "List users as rows. Filter instead of reading everyone: totp, emailVerified and role filter every page, fields trims rows, countOnly counts. Start here to find a userId.",
       annotations: { title: "List users", ...READ },
+      scope: READ_SCOPE,
+      auditTarget: [],
+      resources: ["user"],
       confirmable: false,
     },
     async () => (await import("./user-list.js")).retrieveUserList,
@@ -29,6 +33,9 @@ export const TOOLS: readonly ToolDefinition[] = [
       name: "retrieve_user",
       description: "Get one user, with their roles and permissions.",
       annotations: { title: "Get user", ...READ },
+      scope: READ_SCOPE,
+      auditTarget: ["userId"],
+      resources: ["user"],
       confirmable: false,
     },
     async () => (await import("./users.js")).retrieveUser,
@@ -38,6 +45,8 @@ export const TOOLS: readonly ToolDefinition[] = [
       name: "retrieve_user_is_password_set",
       description: "Whether a user has set a password yet.",
       annotations: { title: "Is password set", ...READ },
+      scope: READ_SCOPE,
+      auditTarget: ["userId"],
       confirmable: false,
     },
     async () => (await import("./user-password-status.js")).retrieveUserIsPasswordSet,
@@ -48,6 +57,8 @@ export const TOOLS: readonly ToolDefinition[] = [
       description:
         "Invite a user: Contabo e-mails them a link to set a password. Roles give access (none: no access); giving roles asks the user first.",
       annotations: { title: "Create user", ...ADDITIVE_WRITE },
+      scope: WRITE_SCOPE,
+      auditTarget: ["email"],
       confirmable: true,
     },
     async () => (await import("./users.js")).createUser,
@@ -58,6 +69,8 @@ export const TOOLS: readonly ToolDefinition[] = [
       description:
         "Change given fields of a user. enabled=false locks them out (prefer it to deleting); roles replaces all roles. Enabling, disabling, roles, e-mail and 2FA off ask the user first.",
       annotations: { title: "Update user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },
+      scope: WRITE_SCOPE,
+      auditTarget: ["userId"],
       confirmable: true,
     },
     async () => (await import("./users.js")).updateUser,
@@ -68,6 +81,8 @@ export const TOOLS: readonly ToolDefinition[] = [
       description:
         "Delete a user for good, with their S3 credentials; asks the user first. To lock someone out, set enabled=false instead.",
       annotations: { title: "Delete user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },
+      scope: ADMIN_SCOPE,
+      auditTarget: ["userId"],
       confirmable: true,
     },
     async () => (await import("./users.js")).deleteUser,
@@ -77,6 +92,8 @@ export const TOOLS: readonly ToolDefinition[] = [
       name: "reset_password",
       description: "E-mail a user a link to set a new password (rate-limited per user).",
       annotations: { title: "Send password reset e-mail", ...ADDITIVE_WRITE },
+      scope: WRITE_SCOPE,
+      auditTarget: ["userId"],
       confirmable: false,
     },
     async () => (await import("./user-emails.js")).resetPassword,
@@ -86,6 +103,8 @@ export const TOOLS: readonly ToolDefinition[] = [
       name: "resend_email_verification",
       description: "E-mail an unverified user the verification link again (rate-limited per user).",
       annotations: { title: "Resend verification e-mail", ...ADDITIVE_WRITE },
+      scope: WRITE_SCOPE,
+      auditTarget: ["userId"],
       confirmable: false,
     },
     async () => (await import("./user-emails.js")).resendEmailVerification,
@@ -96,6 +115,8 @@ export const TOOLS: readonly ToolDefinition[] = [
       description:
         "Get the API client (OAuth2 clientId and secret); the secret is masked unless reveal=true.",
       annotations: { title: "Get API client", ...READ },
+      scope: READ_SCOPE,
+      auditTarget: [],
       confirmable: true,
     },
     async () => (await import("./api-client.js")).retrieveUserClient,
@@ -106,6 +127,8 @@ export const TOOLS: readonly ToolDefinition[] = [
       description:
         "Rotate the API client's secret (asks the user first). The old one stops working at once (cntb, Terraform); this server switches by itself until restarted.",
       annotations: { title: "Rotate API client secret", ...DESTRUCTIVE_WRITE },
+      scope: ADMIN_SCOPE,
+      auditTarget: [],
       confirmable: true,
     },
     async () => (await import("./api-client.js")).generateClientSecret,
@@ -116,6 +139,8 @@ export const TOOLS: readonly ToolDefinition[] = [
       description:
         "A user's S3 credentials (one per object storage), with the objectStorageId and credentialId other tools take; secrets masked unless reveal=true.",
       annotations: { title: "List object storage credentials", ...READ },
+      scope: READ_SCOPE,
+      auditTarget: ["userId"],
       confirmable: true,
     },
     async () => (await import("./object-storage-credentials.js")).listObjectStorageCredentials,
@@ -125,6 +150,8 @@ export const TOOLS: readonly ToolDefinition[] = [
       name: "get_object_storage_credentials",
       description: "Get one S3 credential; the secret key is masked unless reveal=true.",
       annotations: { title: "Get object storage credential", ...READ },
+      scope: READ_SCOPE,
+      auditTarget: ["userId", "objectStorageId", "credentialId"],
       confirmable: true,
     },
     async () => (await import("./object-storage-credentials.js")).getObjectStorageCredentials,
@@ -135,6 +162,8 @@ export const TOOLS: readonly ToolDefinition[] = [
       description:
         "New S3 secret key, same access key; asks the user first. The old secret stops working at once.",
       annotations: { title: "Regenerate object storage credential", ...DESTRUCTIVE_WRITE },
+      scope: ADMIN_SCOPE,
+      auditTarget: ["userId", "objectStorageId", "credentialId"],
       confirmable: true,
     },
     async () => (await import("./object-storage-credentials.js")).regenerateObjectStorageCredentials,
@@ -144,6 +173,9 @@ export const TOOLS: readonly ToolDefinition[] = [
       name: "retrieve_role_list",
       description: "List roles (default and custom) with their permissions, to find the roles to give users.",
       annotations: { title: "List roles", ...READ },
+      scope: READ_SCOPE,
+      auditTarget: [],
+      resources: ["roles"],
       confirmable: false,
     },
     async () => (await import("./roles.js")).retrieveRoleList,
@@ -153,6 +185,8 @@ export const TOOLS: readonly ToolDefinition[] = [
       name: "retrieve_role",
       description: "Get one role with its permissions.",
       annotations: { title: "Get role", ...READ },
+      scope: READ_SCOPE,
+      auditTarget: ["roleId"],
       confirmable: false,
     },
     async () => (await import("./roles.js")).retrieveRole,
@@ -162,6 +196,8 @@ export const TOOLS: readonly ToolDefinition[] = [
       name: "retrieve_user_audits",
       description: "The history of changes to users: who created, changed or deleted whom, and when.",
       annotations: { title: "User change history", ...READ },
+      scope: READ_SCOPE,
+      auditTarget: [],
       confirmable: false,
     },
     async () => (await import("./user-audits.js")).retrieveUserAudits,
@@ -172,8 +208,13 @@ export const TOOLS: readonly ToolDefinition[] = [
       description:
         "Whether it can log in to Contabo, as whom; which tools are on (why others are off); how confirmations reach a person; allowed redirect hosts. No secrets.",
       annotations: { title: "Connection and settings", ...READ },
+      scope: READ_SCOPE,
+      auditTarget: [],
       confirmable: false,
     },
     async () => (await import("./auth-status.js")).authStatus,
   ),
 ];
+
+/** The OAuth scope of each tool, from its definition: what the OAuth gate and tools/list go by. */
+export const TOOL_SCOPES: ToolScopes = new Map(TOOLS.map((tool) => [tool.name, tool.scope]));

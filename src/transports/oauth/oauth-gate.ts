@@ -7,6 +7,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { missingScope } from "../../safety/scope-policy.js";
 import type { Logger } from "../../shared/log.js";
+import { TOOL_SCOPES } from "../../tools/registry.js";
 import { JwtAccessTokenVerifier, KeysUnavailableError } from "./access-token-verifier.js";
 import { discoverIssuerMetadata } from "./issuer-metadata.js";
 import type { OAuthSettings } from "./oauth-settings.js";
@@ -92,7 +93,7 @@ export class OAuthGate {
 
   /** Undefined when the caller's scopes cover every message of the body; else the 403 to send. */
   authorize(caller: AuthInfo, body: unknown): Response | undefined {
-    const needed = missingScope(body, caller.scopes);
+    const needed = missingScope(TOOL_SCOPES, body, caller.scopes);
     if (needed === undefined) return undefined;
     const granted = caller.scopes.join(" ") || "none";
     this.logger.debug("OAuth scope missing", {

@@ -5,12 +5,11 @@ import {
   READ_SCOPE,
   scopeForMessage,
   scopeForToolCall,
-  TOOL_SCOPES,
   toolsAllowed,
   toolsVisibleTo,
   WRITE_SCOPE,
-} from "../../../src/safety/scope-policy.js";
-import { TOOLS } from "../../../src/tools/registry.js";
+} from "../../src/safety/scope-policy.js";
+import { TOOL_SCOPES, TOOLS } from "../../src/tools/registry.js";
 
 const call = (name: unknown, args?: unknown) => ({
   jsonrpc: "2.0",
@@ -21,12 +20,12 @@ const call = (name: unknown, args?: unknown) => ({
 
 describe("scope policy", () => {
   it("classifies every tool of the registry, and no other", () => {
-    expect(Object.keys(TOOL_SCOPES).sort()).toEqual(TOOLS.map((tool) => tool.name).sort());
+    expect([...TOOL_SCOPES.keys()].sort()).toEqual(TOOLS.map((tool) => tool.name).sort());
   });
 
   it("needs read for the read tools, write for the four that change users, admin for the rest", () => {
     const byScope = (scope: string) =>
-      Object.entries(TOOL_SCOPES)
+      [...TOOL_SCOPES]
         .filter(([, needed]) => needed === scope)
         .map(([tool]) => tool)
         .sort();
@@ -43,25 +42,27 @@ describe("scope policy", () => {
     ]);
     // Every read-only tool, auth_status among them, needs read.
     for (const tool of TOOLS.filter((candidate) => candidate.annotations.readOnlyHint)) {
-      expect(TOOL_SCOPES[tool.name], tool.name).toBe(READ_SCOPE);
+      expect(TOOL_SCOPES.get(tool.name), tool.name).toBe(READ_SCOPE);
     }
   });
 
   it("needs admin for any reveal but false, and for tools it does not know", () => {
-    expect(scopeForToolCall("retrieve_user_client", {})).toBe(READ_SCOPE);
-    expect(scopeForToolCall("retrieve_user_client", { reveal: false })).toBe(READ_SCOPE);
-    expect(scopeForToolCall("retrieve_user_client", { reveal: true })).toBe(ADMIN_SCOPE);
-    expect(scopeForToolCall("list_object_storage_credentials", { reveal: "yes" })).toBe(ADMIN_SCOPE);
-    expect(scopeForToolCall("update_user", { reveal: 1 })).toBe(ADMIN_SCOPE);
-    expect(scopeForToolCall("no_such_tool", {})).toBe(ADMIN_SCOPE);
-    expect(scopeForToolCall("constructor", {})).toBe(ADMIN_SCOPE);
-    expect(scopeForToolCall("toString", undefined)).toBe(ADMIN_SCOPE);
+    expect(scopeForToolCall(TOOL_SCOPES, "retrieve_user_client", {})).toBe(READ_SCOPE);
+    expect(scopeForToolCall(TOOL_SCOPES, "retrieve_user_client", { reveal: false })).toBe(READ_SCOPE);
+    expect(scopeForToolCall(TOOL_SCOPES, "retrieve_user_client", { reveal: true })).toBe(ADMIN_SCOPE);
+    expect(scopeForToolCall(TOOL_SCOPES, "list_object_storage_credentials", { reveal: "yes" })).toBe(
+      ADMIN_SCOPE,
+    );
+    expect(scopeForToolCall(TOOL_SCOPES, "update_user", { reveal: 1 })).toBe(ADMIN_SCOPE);
+    expect(scopeForToolCall(TOOL_SCOPES, "no_such_tool", {})).toBe(ADMIN_SCOPE);
+    expect(scopeForToolCall(TOOL_SCOPES, "constructor", {})).toBe(ADMIN_SCOPE);
+    expect(scopeForToolCall(TOOL_SCOPES, "toString", undefined)).toBe(ADMIN_SCOPE);
   });
 
   it("reads the method of each message: resources, prompts and completions need read; the rest nothing", () => {
-    expect(scopeForMessage(call("delete_user", { userId: "1" }))).toBe(ADMIN_SCOPE);
-    expect(scopeForMessage(call(42))).toBe(ADMIN_SCOPE);
-    expect(scopeForMessage({ method: "tools/call" })).toBe(ADMIN_SCOPE);
+    expect(scopeForMessage(TOOL_SCOPES, call("delete_user", { userId: "1" }))).toBe(ADMIN_SCOPE);
+    expect(scopeForMessage(TOOL_SCOPES, call(42))).toBe(ADMIN_SCOPE);
+    expect(scopeForMessage(TOOL_SCOPES, { method: "tools/call" })).toBe(ADMIN_SCOPE);
     for (const method of [
       "resources/read",
       "resources/list",
@@ -69,7 +70,7 @@ describe("scope policy", () => {
       "prompts/list",
       "completion/complete",
     ]) {
-      expect(scopeForMessage({ method }), method).toBe(READ_SCOPE);
+      expect(scopeForMessage(TOOL_SCOPES, { method }), method).toBe(READ_SCOPE);
     }
     for (const method of [
       "initialize",
@@ -78,46 +79,48 @@ describe("scope policy", () => {
       "tools/list",
       "notifications/initialized",
     ]) {
-      expect(scopeForMessage({ method }), method).toBeUndefined();
+      expect(scopeForMessage(TOOL_SCOPES, { method }), method).toBeUndefined();
     }
-    expect(scopeForMessage({ jsonrpc: "2.0", id: 1, result: {} })).toBeUndefined();
-    expect(scopeForMessage("text")).toBeUndefined();
+    expect(scopeForMessage(TOOL_SCOPES, { jsonrpc: "2.0", id: 1, result: {} })).toBeUndefined();
+    expect(scopeForMessage(TOOL_SCOPES, "text")).toBeUndefined();
   });
 
   it("finds the first scope a body (one message or a batch) needs beyond the granted ones", () => {
-    expect(missingScope(call("retrieve_user"), [READ_SCOPE])).toBeUndefined();
-    expect(missingScope(call("delete_user"), [READ_SCOPE, WRITE_SCOPE])).toBe(ADMIN_SCOPE);
-    expect(missingScope([call("retrieve_user"), call("update_user")], [READ_SCOPE])).toBe(WRITE_SCOPE);
-    expect(missingScope({ method: "tools/list" }, [])).toBeUndefined();
+    expect(missingScope(TOOL_SCOPES, call("retrieve_user"), [READ_SCOPE])).toBeUndefined();
+    expect(missingScope(TOOL_SCOPES, call("delete_user"), [READ_SCOPE, WRITE_SCOPE])).toBe(ADMIN_SCOPE);
+    expect(missingScope(TOOL_SCOPES, [call("retrieve_user"), call("update_user")], [READ_SCOPE])).toBe(
+      WRITE_SCOPE,
+    );
+    expect(missingScope(TOOL_SCOPES, { method: "tools/list" }, [])).toBeUndefined();
   });
 
   it("lists the tools a caller's scopes allow, for tools/list", () => {
-    expect(toolsAllowed([])).toEqual(new Set());
-    const reader = toolsAllowed([READ_SCOPE]);
+    expect(toolsAllowed(TOOL_SCOPES, [])).toEqual(new Set());
+    const reader = toolsAllowed(TOOL_SCOPES, [READ_SCOPE]);
     expect(reader.has("retrieve_user_list")).toBe(true);
     expect(reader.has("auth_status")).toBe(true);
     expect(reader.has("update_user")).toBe(false);
     expect(reader.has("delete_user")).toBe(false);
-    expect(toolsAllowed([WRITE_SCOPE])).toEqual(
+    expect(toolsAllowed(TOOL_SCOPES, [WRITE_SCOPE])).toEqual(
       new Set(["create_user", "update_user", "reset_password", "resend_email_verification"]),
     );
-    expect(toolsAllowed([READ_SCOPE, WRITE_SCOPE, ADMIN_SCOPE]).size).toBe(TOOLS.length);
+    expect(toolsAllowed(TOOL_SCOPES, [READ_SCOPE, WRITE_SCOPE, ADMIN_SCOPE]).size).toBe(TOOLS.length);
   });
 
   it("prunes tools/list only for callers with an OAuth token, whose AuthInfo names the issuer", () => {
-    expect(toolsVisibleTo(undefined)).toBeUndefined();
+    expect(toolsVisibleTo(TOOL_SCOPES, undefined)).toBeUndefined();
     const staticToken = {
       token: "(MCP_HTTP_TOKEN)",
       clientId: "static-token",
       scopes: [],
       extra: { subject: "s" },
     };
-    expect(toolsVisibleTo(staticToken)).toBeUndefined();
+    expect(toolsVisibleTo(TOOL_SCOPES, staticToken)).toBeUndefined();
     const oauth = {
       ...staticToken,
       scopes: [WRITE_SCOPE],
       extra: { subject: "s", issuer: "https://login.example.com" },
     };
-    expect(toolsVisibleTo(oauth)).toEqual(toolsAllowed([WRITE_SCOPE]));
+    expect(toolsVisibleTo(TOOL_SCOPES, oauth)).toEqual(toolsAllowed(TOOL_SCOPES, [WRITE_SCOPE]));
   });
 });
