@@ -53,7 +53,7 @@ export const userFields = z.strictObject({
     .array(z.string({ error: 'roles are strings: role names, or ids such as "7"' }).min(1).max(255))
     .max(100)
     .optional()
-    .describe('Role names or ids as strings ("Billing", "7"); on update they replace all roles.'),
+    .describe('Role names or ids, as strings ("Billing", "7").'),
 });
 export const redirectUrl = z
   .url({ protocol: /^https$/, error: "redirectUrl must be an https URL" })
@@ -61,4 +61,4 @@ export const redirectUrl = z
   .optional()
   .describe("Where the link leads afterwards: https, on an allowed host (see auth_status).");
 
-export const reveal = z.boolean().optional().describe("Unmask secrets (asks the user first).");
+export const reveal = z.boolean().optional().describe("Unmask secrets (asks first).");

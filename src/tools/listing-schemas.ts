@@ -36,9 +36,11 @@ export function listedTool(
       z.toJSONSchema(inputSchemaOf(implementation, withTokens), { target: "draft-7", io: "input" }),
       "input",
     ) as Tool["inputSchema"],
-    outputSchema: trimmed(
-      z.toJSONSchema(outputSchemaOf(implementation, withTokens), { target: "draft-7", io: "output" }),
-      "output",
+    outputSchema: withoutCommonFields(
+      trimmed(
+        z.toJSONSchema(outputSchemaOf(implementation, withTokens), { target: "draft-7", io: "output" }),
+        "output",
+      ),
     ) as Tool["outputSchema"],
     annotations,
   };
@@ -79,6 +81,23 @@ export function outputSchemaOf(tool: ToolImplementation, withTokens: boolean): z
 const confirmableOutputs = new WeakMap<ToolImplementation, z.ZodObject>();
 const tokenOutputs = new WeakMap<ToolImplementation, z.ZodObject>();
 
+/**
+ * The fields results share, described once in the server's instructions rather than in each
+ * output schema: the Contabo request's id (for support), the warnings about an odd answer, and the
+ * message a call answers with when the person declines it. The results still carry them, and the
+ * listed output schemas, which do not forbid other properties, still accept them.
+ */
+const COMMON_RESULT_FIELDS = ["requestId", "warnings", "message"];
+
+function withoutCommonFields(schema: JsonSchema): JsonSchema {
+  const properties = schema.properties;
+  if (properties === null || typeof properties !== "object") return schema;
+  const kept = Object.fromEntries(
+    Object.entries(properties).filter(([name]) => !COMMON_RESULT_FIELDS.includes(name)),
+  );
+  return { ...schema, properties: kept };
+}
+
 function trimmed(schema: JsonSchema, io: "input" | "output"): JsonSchema {
   const { $schema: _, ...rest } = schema;
   return trimNode(rest, io) as JsonSchema;
@@ -101,6 +120,20 @@ function trimNode(node: unknown, io: "input" | "output"): unknown {
     // Length caps and the page ceiling guard the server against absurd input; they tell a model
     // nothing, and the server still enforces them with a clear error.
     if ((key === "maxLength" || key === "maxItems") && io === "input") continue;
+    // "Not empty" tells a model nothing (it would not send an empty filter or name); the server
+    // still refuses an empty string with a clear error.
+    if (key === "minLength" && value === 1 && io === "input") continue;
+    // A list whose description shows the form of its entries by example (orderBy: "e.g.
+    // email:asc") need not also list the entries' regex; the server still checks it.
+    if (
+      key === "items" &&
+      io === "input" &&
+      typeof schema.description === "string" &&
+      schema.description.startsWith("e.g.")
+    ) {
+      out[key] = withoutPattern(trimNode(value, io));
+      continue;
+    }
     if (key === "maximum" && value === MAX_PAGE) continue;
     if (key === "propertyNames" && isStringType(value)) continue;
     if (key === "additionalProperties" && isEmptyObject(value)) continue;
@@ -114,6 +147,12 @@ function trimNode(node: unknown, io: "input" | "output"): unknown {
     out[key] = trimNode(value, io);
   }
   return out;
+}
+
+function withoutPattern(node: unknown): unknown {
+  if (node === null || typeof node !== "object" || Array.isArray(node)) return node;
+  const { pattern: _, ...rest } = node as JsonSchema;
+  return rest;
 }
 
 function isStringType(value: unknown): boolean {

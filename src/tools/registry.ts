@@ -19,7 +19,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     {
       name: "retrieve_user_list",
       description:
-        "List users as rows. Filter instead of reading everyone: totp, emailVerified and role filter every page, fields trims rows, countOnly counts. Start here to find a userId.",
+        "List users as rows. Filter rather than read everyone (totp, emailVerified, role); fields trims rows, countOnly counts. Start here to find a userId.",
       annotations: { title: "List users", ...READ },
       scope: READ_SCOPE,
       auditTarget: [],
@@ -55,7 +55,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     {
       name: "create_user",
       description:
-        "Invite a user: Contabo e-mails them a link to set a password. Roles give access (none: no access); giving roles asks the user first.",
+        "Invite a user: Contabo e-mails them a link to set a password. Roles give access (none: no access); giving roles asks first.",
       annotations: { title: "Create user", ...ADDITIVE_WRITE },
       scope: WRITE_SCOPE,
       auditTarget: ["email"],
@@ -67,7 +67,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     {
       name: "update_user",
       description:
-        "Change given fields of a user. enabled=false locks them out (prefer it to deleting); roles replaces all roles. Enabling, disabling, roles, e-mail and 2FA off ask the user first.",
+        "Change given fields of a user. enabled=false locks them out (prefer it to deleting); roles replaces all their roles. Enabling, disabling, roles, e-mail and 2FA off ask first.",
       annotations: { title: "Update user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },
       scope: WRITE_SCOPE,
       auditTarget: ["userId"],
@@ -79,7 +79,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     {
       name: "delete_user",
       description:
-        "Delete a user for good, with their S3 credentials; asks the user first. To lock someone out, set enabled=false instead.",
+        "Delete a user for good, with their S3 credentials; asks first. To lock someone out, set enabled=false instead.",
       annotations: { title: "Delete user", ...DESTRUCTIVE_IDEMPOTENT_WRITE },
       scope: ADMIN_SCOPE,
       auditTarget: ["userId"],
@@ -112,8 +112,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   lazyTool(
     {
       name: "retrieve_user_client",
-      description:
-        "Get the API client (OAuth2 clientId and secret); the secret is masked unless reveal=true.",
+      description: "Get the API client (OAuth2 clientId and secret); the secret is masked.",
       annotations: { title: "Get API client", ...READ },
       scope: READ_SCOPE,
       auditTarget: [],
@@ -125,7 +124,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     {
       name: "generate_client_secret",
       description:
-        "Rotate the API client's secret (asks the user first). The old one stops working at once (cntb, Terraform); this server switches by itself until restarted.",
+        "Rotate the API client's secret (asks the user first). The old one stops working at once (cntb, Terraform); this server uses the new one until restarted.",
       annotations: { title: "Rotate API client secret", ...DESTRUCTIVE_WRITE },
       scope: ADMIN_SCOPE,
       auditTarget: [],
@@ -137,7 +136,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     {
       name: "list_object_storage_credentials",
       description:
-        "A user's S3 credentials (one per object storage), with the objectStorageId and credentialId other tools take; secrets masked unless reveal=true.",
+        "A user's S3 credentials (one per object storage), with the objectStorageId and credentialId other tools take; secrets masked.",
       annotations: { title: "List object storage credentials", ...READ },
       scope: READ_SCOPE,
       auditTarget: ["userId"],
@@ -148,7 +147,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   lazyTool(
     {
       name: "get_object_storage_credentials",
-      description: "Get one S3 credential; the secret key is masked unless reveal=true.",
+      description: "Get one S3 credential; the secret key is masked.",
       annotations: { title: "Get object storage credential", ...READ },
       scope: READ_SCOPE,
       auditTarget: ["userId", "objectStorageId", "credentialId"],
@@ -159,8 +158,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   lazyTool(
     {
       name: "regenerate_object_storage_credentials",
-      description:
-        "New S3 secret key, same access key; asks the user first. The old secret stops working at once.",
+      description: "New S3 secret key, same access key; asks first. The old secret stops working at once.",
       annotations: { title: "Regenerate object storage credential", ...DESTRUCTIVE_WRITE },
       scope: ADMIN_SCOPE,
       auditTarget: ["userId", "objectStorageId", "credentialId"],
@@ -171,7 +169,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   lazyTool(
     {
       name: "retrieve_role_list",
-      description: "List roles (default and custom) with their permissions, to find the roles to give users.",
+      description: "List roles (default and custom) with their permissions: the roles to give users.",
       annotations: { title: "List roles", ...READ },
       scope: READ_SCOPE,
       auditTarget: [],
@@ -206,7 +204,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     {
       name: "auth_status",
       description:
-        "Whether it can log in to Contabo, as whom; which tools are on (why others are off); how confirmations reach a person; allowed redirect hosts. No secrets.",
+        "Whether it can log in to Contabo, as whom; which tools are on (why others are off); how confirmations reach a person; redirect hosts. No secrets.",
       annotations: { title: "Connection and settings", ...READ },
       scope: READ_SCOPE,
       auditTarget: [],

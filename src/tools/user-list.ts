@@ -21,7 +21,7 @@ const filtersAndPaging = z.strictObject({
   emailVerified: z.boolean().optional(),
   role: z.string().min(1).max(255).optional().describe("Users with this role (name or id)."),
   all: z.boolean().optional().describe("Follow every page (from page)."),
-  limit: z.int().min(1).max(10_000).optional().describe("Most users read over all pages; default 1000."),
+  limit: z.int().min(1).max(10_000).optional().describe("At most this many users in all; default 1000."),
   fields: z
     .array(z.enum(USER_ROW_FIELDS))
     .min(1)

@@ -17,11 +17,11 @@ describe("the public tool surface", () => {
     expect(tools.length).toBeGreaterThanOrEqual(17);
   });
 
-  it("keeps the tool definitions, every token of which is paid in every conversation, within 4,000 tokens", async () => {
+  it("keeps the tool definitions, every token of which is paid in every conversation, within 3,600 tokens (room for new tools under 4,000)", async () => {
     const client = await connectClient(unusedApi);
     const { tools } = await client.listTools();
     const bytes = Buffer.byteLength(JSON.stringify({ tools }));
-    expect(bytes / 4).toBeLessThanOrEqual(4_000);
+    expect(bytes / 4).toBeLessThanOrEqual(3_600);
   });
 
   it("annotates every tool deliberately", async () => {
