@@ -369,7 +369,6 @@ export function clientConfigFromEnv(env: NodeJS.ProcessEnv): ContaboClientConfig
   };
 }
 
-/** Boolean settings from the environment (the MCP Bundle passes its settings that way): true, false or unset. */
 /**
  * One environment variable: trimmed, and unset when empty or when it is an MCP Bundle placeholder
  * that Claude Desktop passes through literally for a setting left blank (`${user_config.client_id}`).
@@ -380,6 +379,7 @@ export function envValue(env: NodeJS.ProcessEnv, name: string): string | undefin
   return value;
 }
 
+/** Boolean settings from the environment (the MCP Bundle passes its settings that way): true, false or unset. */
 function readBoolean(variable: string, env: NodeJS.ProcessEnv): boolean {
   const value = envValue(env, variable)?.toLowerCase();
   if (value === undefined || value === "" || value === "false" || value === "0") return false;

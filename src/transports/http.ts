@@ -59,13 +59,6 @@ const STATIC_TOKEN_CALLER: AuthInfo = {
 };
 
 /**
- * MCP over Streamable HTTP on `POST /mcp`, with `/healthz` for load balancers: 2026-07-28 requests
- * and 2025-era clients alike, each request served by a fresh server (the SDK's handler validates
- * the 2026-07-28 headers and envelope). In front of it: the Host/Origin allowlists and the bearer
- * token (MCP_HTTP_TOKEN, or with `oauth` an OAuth access token whose scopes must cover the request);
- * bodies over 1 MB get 413, malformed JSON a JSON-RPC parse error, unknown paths 404.
- */
-/**
  * The tool a 2026-07-28 tools/call names in its Mcp-Name header, which the SDK has checked against
  * the body before it asks for a server: that server needs only this tool. A name sent encoded, or
  * any other request, gets a server with everything.
@@ -75,6 +68,13 @@ function calledTool(era: ProtocolEra, request: Request | undefined): string | un
   return request.headers.get("mcp-name") ?? undefined;
 }
 
+/**
+ * MCP over Streamable HTTP on `POST /mcp`, with `/healthz` for load balancers: 2026-07-28 requests
+ * and 2025-era clients alike, each request served by a fresh server (the SDK's handler validates
+ * the 2026-07-28 headers and envelope). In front of it: the Host/Origin allowlists and the bearer
+ * token (MCP_HTTP_TOKEN, or with `oauth` an OAuth access token whose scopes must cover the request);
+ * bodies over 1 MB get 413, malformed JSON a JSON-RPC parse error, unknown paths 404.
+ */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const guards = new HttpGuards(options);
   const oauth = options.oauth ? await startOAuthGate(options.oauth, options.logger) : undefined;
