@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import type { ProtocolEra } from "@modelcontextprotocol/server";
 import { approvalPages } from "./approvals/index.js";
-import { type CredentialNaming, nameCredentialSource, withCntbFallback } from "./client/cntb-config.js";
-import { ContaboError, renameInError } from "./client/errors.js";
+import { type CredentialNaming, withCntbFallback } from "./client/cntb-config.js";
+import { nameErrorsOf, namingErrors } from "./client/credential-naming.js";
+import { ContaboError } from "./client/errors.js";
 import { type ContaboClientConfig, createContaboClient } from "./client/index.js";
-import type { UsersApi } from "./client/users-api.js";
 import { type Command, readCommand, USAGE, UsageError } from "./config.js";
 import { createMcpServer } from "./mcp/server.js";
 import { createSafety } from "./safety/index.js";
@@ -348,38 +348,6 @@ async function shutdown(
     await cleanup().catch((error: unknown) => logger.warn("cleanup failed", { error: String(error) }));
   }
   process.exit(0);
-}
-
-/** `make()`, its Contabo errors (a refused URL at start) naming the settings as `naming` says. */
-function nameErrorsOf<T>(naming: CredentialNaming | undefined, make: () => T): T {
-  try {
-    return make();
-  } catch (error) {
-    throw naming ? renameInError(error, (text) => nameCredentialSource(text, naming)) : error;
-  }
-}
-
-/** The API with every Contabo error's text naming the settings as `naming` says. */
-export function namingErrors(api: UsersApi, naming: CredentialNaming): UsersApi {
-  const rename = (error: unknown) => renameInError(error, (text) => nameCredentialSource(text, naming));
-  return new Proxy(api, {
-    get(target, key, receiver) {
-      const value: unknown = Reflect.get(target, key, receiver);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        try {
-          const result: unknown = value.apply(target, args);
-          return result instanceof Promise
-            ? result.catch((error: unknown) => {
-                throw rename(error);
-              })
-            : result;
-        } catch (error) {
-          throw rename(error);
-        }
-      };
-    },
-  });
 }
 
 /** Printed when a person starts the stdio server in a terminal, where it seems to hang. */
