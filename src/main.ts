@@ -148,7 +148,11 @@ async function serve(command: Extract<Command, { kind: "serve" }>, cleanups: Cle
       )
     : undefined;
   const client = nameErrorsOf(naming, () =>
-    createContaboClient({ ...clientConfig, sharedLogin: shared?.sharedLogin, events: metrics?.events }),
+    createContaboClient({
+      ...clientConfig,
+      fleetLoginStore: shared?.fleetLoginStore,
+      events: metrics?.events,
+    }),
   );
   cleanups.unshift(() => client.close());
   if (client.authMode === "missing-credentials") {
@@ -283,11 +287,12 @@ async function runSandbox(command: Extract<Command, { kind: "sandbox" }>): Promi
  * layer's state (used confirmations, limits) and the upstream login shared by the fleet.
  */
 async function sharedState(url: string, stateKey: string | undefined, logger: Logger, cleanups: Cleanup[]) {
-  const [{ RedisConnection, redactedUrl }, { RedisSafetyStore }, { RedisSharedLogin }] = await Promise.all([
-    import("./state/redis-connection.js"),
-    import("./state/redis-safety-store.js"),
-    import("./state/redis-shared-login.js"),
-  ]);
+  const [{ RedisConnection, redactedUrl }, { RedisSafetyStore }, { RedisFleetLoginStore }] =
+    await Promise.all([
+      import("./redis/redis-connection.js"),
+      import("./redis/redis-safety-store.js"),
+      import("./redis/redis-fleet-login-store.js"),
+    ]);
   const connection = new RedisConnection(url, logger);
   connection.start();
   cleanups.push(() => connection.close());
@@ -300,7 +305,7 @@ async function sharedState(url: string, stateKey: string | undefined, logger: Lo
   return {
     connection,
     store: new RedisSafetyStore(connection),
-    sharedLogin: usageErrorOnThrow(() => new RedisSharedLogin(connection, { stateKey })),
+    fleetLoginStore: usageErrorOnThrow(() => new RedisFleetLoginStore(connection, { stateKey })),
   };
 }
 

@@ -13,7 +13,7 @@ const SRC = fileURLToPath(new URL("../src/", import.meta.url));
 /** Higher layers first. Entries of the top layer may import each other (the CLI dispatches). */
 const LAYERS: readonly (readonly string[])[] = [
   ["cli.ts", "main.ts", "config.ts", "demo.ts", "init", "docs"],
-  ["transports", "approvals", "state", "sandbox"],
+  ["transports", "approvals", "redis", "sandbox"],
   ["mcp"],
   ["resources", "prompts"],
   ["tools"],

@@ -1,6 +1,6 @@
 import type { Logger } from "../shared/log.js";
 import { sleep } from "./abortable.js";
-import type { LoginLock, SharedClientSecret, SharedLogin, SharedToken } from "./shared-login.js";
+import type { FleetLoginStore, LoginLock, SharedClientSecret, SharedToken } from "./fleet-login-store.js";
 
 export interface FleetLoginPolicy {
   /** How long the replica logging in for the fleet holds the lock at most (default 10 s). */
@@ -20,7 +20,7 @@ const MAX_REFUSED_TOKENS = 32;
 const UNAVAILABLE = Symbol("unavailable");
 
 export interface FleetLoginOptions {
-  shared: SharedLogin;
+  shared: FleetLoginStore;
   /** See accountKey. */
   account: string;
   /** The token provider's clock, for token expiry. */

@@ -48,7 +48,7 @@ function tokenProviderFor(
         now: config.now,
         redactor,
         logger: config.logger,
-        sharedLogin: config.sharedLogin,
+        fleetLoginStore: config.fleetLoginStore,
       });
   }
 }

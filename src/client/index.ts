@@ -7,9 +7,9 @@ import { parseServiceUrl } from "./base-url.js";
 import { DEFAULT_MAX_IN_FLIGHT } from "./concurrency-limit.js";
 import { completeCredentials, type PasswordGrantCredentials } from "./credentials.js";
 import { ContaboConfigError } from "./errors.js";
+import type { FleetLoginStore } from "./fleet-login-store.js";
 import { lazyUsersApi } from "./lazy-users-api.js";
 import type { RetryPolicy } from "./retry-policy.js";
-import type { SharedLogin } from "./shared-login.js";
 import type { TokenProvider } from "./token-provider.js";
 import { undici } from "./undici.js";
 import type { UsersApi } from "./users-api.js";
@@ -34,10 +34,10 @@ export interface ContaboClientConfig {
   /** Learns every credential, token and secret the client handles, so that logs and errors never show them. */
   redactor?: SecretRedactor;
   /**
-   * Shares the login with the other replicas of a fleet (--state-url; see SharedLogin): the fleet
+   * Shares the login with the other replicas of a fleet (--state-url; see FleetLoginStore): the fleet
    * logs in once, and a client secret rotated on one replica reaches the others. Password grant only.
    */
-  sharedLogin?: SharedLogin;
+  fleetLoginStore?: FleetLoginStore;
   /** Told of every answer of the API, for metrics. */
   events?: Pick<ServerEvents, "upstreamResponse">;
 }

@@ -5,9 +5,14 @@ import { raceAbort } from "./abortable.js";
 import type { PasswordGrantCredentials } from "./credentials.js";
 import { ContaboAuthError, ContaboNetworkError, describeNetworkError } from "./errors.js";
 import { FleetLogin, type FleetLoginPolicy } from "./fleet-login.js";
+import {
+  accountKey,
+  type FleetLoginStore,
+  type SharedClientSecret,
+  type SharedToken,
+} from "./fleet-login-store.js";
 import { parseJsonOrUndefined } from "./json.js";
 import { LoginBackoff, type LoginBackoffPolicy } from "./login-backoff.js";
-import { accountKey, type SharedClientSecret, type SharedLogin, type SharedToken } from "./shared-login.js";
 import { refusesClient, refusesCredentials, tokenEndpointError } from "./token-errors.js";
 import type { TokenProvider } from "./token-provider.js";
 import { type DispatcherSource, resolveDispatcher, undici } from "./undici.js";
@@ -24,12 +29,12 @@ export interface PasswordGrantOptions {
   loginBackoff?: LoginBackoffPolicy;
   logger?: Logger;
   /**
-   * The login shared by the replicas of a fleet (a Redis store, see src/state/): the fleet logs in
+   * The login shared by the replicas of a fleet (a Redis store, see src/redis/): the fleet logs in
    * once, and a secret rotated on one replica reaches the others. Without it, or while it fails,
    * this process logs in by itself.
    */
-  sharedLogin?: SharedLogin;
-  sharedLoginPolicy?: Partial<FleetLoginPolicy>;
+  fleetLoginStore?: FleetLoginStore;
+  fleetLoginPolicy?: Partial<FleetLoginPolicy>;
 }
 
 interface CachedToken {
@@ -70,14 +75,14 @@ export class PasswordGrantTokenProvider implements TokenProvider {
     this.clientSecret = options.credentials.clientSecret;
     this.now = options.now ?? Date.now;
     this.backoff = new LoginBackoff(options.loginBackoff);
-    const { sharedLogin, credentials, tokenUrl } = options;
-    this.fleet = sharedLogin
+    const { fleetLoginStore, credentials, tokenUrl } = options;
+    this.fleet = fleetLoginStore
       ? new FleetLogin({
-          shared: sharedLogin,
+          shared: fleetLoginStore,
           account: accountKey(tokenUrl, credentials.clientId, credentials.username),
           now: this.now,
           logger: options.logger,
-          policy: options.sharedLoginPolicy,
+          policy: options.fleetLoginPolicy,
         })
       : undefined;
   }

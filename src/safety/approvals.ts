@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { z } from "zod";
 import { fingerprint, sameSecret } from "../shared/fingerprint.js";
 import { nodeCrypto } from "../shared/node-crypto.js";
-import type { SealedCall } from "./confirmation-seal.js";
+import type { SealedCall } from "./confirmation-signer.js";
 import type { Preview } from "./confirmation-types.js";
 import type { SafetyStore } from "./safety-store.js";
 

@@ -10,7 +10,7 @@ import {
 } from "./approval-policy.js";
 import type { Approval, ApprovalBook } from "./approvals.js";
 import { confirmationForm } from "./confirmation-form.js";
-import type { ConfirmationSeal, OpenedSeal, SealedCall } from "./confirmation-seal.js";
+import type { ConfirmationSigner, OpenedSeal, SealedCall } from "./confirmation-signer.js";
 import type { Preview } from "./confirmation-types.js";
 import type { SafetyStore } from "./safety-store.js";
 
@@ -142,7 +142,7 @@ export interface GatedCall extends SealedCall {
 export class ConfirmationGate {
   constructor(
     readonly mode: ConfirmMode,
-    private readonly seal: ConfirmationSeal,
+    private readonly signer: ConfirmationSigner,
     private readonly store: SafetyStore,
     readonly approvals?: ApprovalSettings,
   ) {}
@@ -229,7 +229,7 @@ export class ConfirmationGate {
       // Team mode: approvers hear of it too (under four eyes, the person at the client cannot approve).
       await desk.announce(approval);
       // The request state lives as long as the approval: a late decision still reaches this call.
-      const { sealed } = this.seal.seal("state", call, shown.fingerprint, approval.id, approval.expiresAt);
+      const { sealed } = this.signer.seal("state", call, shown.fingerprint, approval.id, approval.expiresAt);
       const ask = inputRequired({
         inputRequests: {
           [FORM_KEY]: inputRequired.elicitUrl({
@@ -322,7 +322,7 @@ export class ConfirmationGate {
   private async askWithForm(call: SealedCall, preview: () => Promise<Preview>): Promise<GateResult> {
     const shown = await preview();
     const form = confirmationForm(shown);
-    const { sealed } = this.seal.seal("state", call, shown.fingerprint);
+    const { sealed } = this.signer.seal("state", call, shown.fingerprint);
     const ask = inputRequired({
       inputRequests: {
         [FORM_KEY]: inputRequired.elicit({
@@ -344,7 +344,7 @@ export class ConfirmationGate {
   ): Promise<GateResult> {
     const state = origin.requestState;
     const again = `Nothing was done. Call ${call.tool} again to be asked afresh.`;
-    const opened = typeof state === "string" ? this.seal.open(state, "state", call) : invalidState();
+    const opened = typeof state === "string" ? this.signer.open(state, "state", call) : invalidState();
     if (!opened.ok) return refusal(opened, again);
     const answer = inputResponse(origin.inputResponses, FORM_KEY);
     if (answer.kind !== "elicit") {
@@ -389,7 +389,7 @@ export class ConfirmationGate {
     const claimed = await this.claim(opened, again);
     if (claimed) return claimed;
     const shown = await preview();
-    if (!this.seal.sameState(opened, shown.fingerprint)) return changed(again);
+    if (!this.signer.sameState(opened, shown.fingerprint)) return changed(again);
     if (!confirmationForm(shown).agreed(answer.content)) {
       return {
         proceed: false,
@@ -411,7 +411,7 @@ export class ConfirmationGate {
   ): Promise<GateResult> {
     if (token === undefined) {
       const shown = await preview();
-      const { sealed, expiresAt } = this.seal.seal("token", call, shown.fingerprint);
+      const { sealed, expiresAt } = this.signer.seal("token", call, shown.fingerprint);
       return {
         proceed: false,
         decision: "asked",
@@ -424,11 +424,11 @@ export class ConfirmationGate {
       };
     }
     const again = `Nothing was done. Call ${call.tool} again without confirmationToken to get a fresh preview.`;
-    const opened = this.seal.open(token, "token", call);
+    const opened = this.signer.open(token, "token", call);
     if (!opened.ok) return refusal(opened, again);
     const claimed = await this.claim(opened, again);
     if (claimed) return claimed;
-    if (!this.seal.sameState(opened, (await preview()).fingerprint)) return changed(again);
+    if (!this.signer.sameState(opened, (await preview()).fingerprint)) return changed(again);
     return { proceed: true, decision: "confirmed" };
   }
 

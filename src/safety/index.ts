@@ -6,7 +6,7 @@ import { ApprovalBook, DEFAULT_APPROVAL_WAIT_MS } from "./approvals.js";
 import { AuditLog, type AuditSink } from "./audit.js";
 import { CallLimits } from "./call-limits.js";
 import { type ApprovalDesk, ConfirmationGate, type ConfirmMode } from "./confirmation.js";
-import { ConfirmationSeal } from "./confirmation-seal.js";
+import { ConfirmationSigner } from "./confirmation-signer.js";
 import { MemorySafetyStore, type SafetyStore } from "./safety-store.js";
 import { type SelectableTool, selectTools, type ToolSelection } from "./tool-filter.js";
 
@@ -67,8 +67,12 @@ export function createSafety(config: SafetyConfig, tools: readonly SelectableToo
   const redactor = config.redactor ?? new SecretRedactor();
   redactor.remember(config.confirmKey, true);
   const store = config.store ?? new MemorySafetyStore(config.now);
-  const seal = new ConfirmationSeal({ key: config.confirmKey, ttlMs: config.confirmTtlMs, now: config.now });
-  const digest = (label: string, value: string) => seal.keyedDigest(label, value);
+  const signer = new ConfirmationSigner({
+    key: config.confirmKey,
+    ttlMs: config.confirmTtlMs,
+    now: config.now,
+  });
+  const digest = (label: string, value: string) => signer.keyedDigest(label, value);
   const given = config.approvals;
   const approvals = given
     ? new ApprovalBook(store, digest, { ttlMs: given.ttlMs, now: config.now })
@@ -76,7 +80,7 @@ export function createSafety(config: SafetyConfig, tools: readonly SelectableToo
   return {
     gate: new ConfirmationGate(
       config.confirmMode ?? "auto",
-      seal,
+      signer,
       store,
       given && approvals
         ? {

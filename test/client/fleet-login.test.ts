@@ -1,15 +1,15 @@
 import { Agent } from "undici";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { ContaboAuthError } from "../../src/client/errors.js";
+import type { FleetLoginStore, SharedClientSecret } from "../../src/client/fleet-login-store.js";
 import { PasswordGrantTokenProvider } from "../../src/client/password-grant.js";
-import type { SharedClientSecret, SharedLogin } from "../../src/client/shared-login.js";
 import { createLogger } from "../../src/shared/log.js";
 import { serverOutput } from "../helpers/logs.js";
 import { clientFor, tokenRequests, useSandbox } from "../helpers/sandbox.js";
 import { replyJson, useLoopbackServer } from "./loopback-server.js";
 
 /** A shared login that fails at everything, not as a store being down but as a bug would. */
-const broken = (): SharedLogin => {
+const broken = (): FleetLoginStore => {
   const fail = async (): Promise<never> => {
     throw new TypeError("the shared login is broken");
   };
@@ -32,7 +32,7 @@ describe("a shared login that fails", () => {
       lines.push(line);
       serverOutput.push(line);
     });
-    const { api } = clientFor(sandbox, { sharedLogin: broken(), logger });
+    const { api } = clientFor(sandbox, { fleetLoginStore: broken(), logger });
     await api.retrieveUserClient();
     sandbox.revokeTokens();
     await api.retrieveUserClient();
@@ -55,7 +55,7 @@ describe("a shared login that fails", () => {
 });
 
 /** A store holding one client secret and no token, whose lock is always free. */
-const holding = (secret: SharedClientSecret): SharedLogin => ({
+const holding = (secret: SharedClientSecret): FleetLoginStore => ({
   sharesClientSecret: true,
   readToken: async () => undefined,
   publishToken: async () => {},
@@ -87,7 +87,7 @@ describe("a client secret in the shared store", () => {
       dispatcher: agent,
       now: () => clock,
       // Rotated before this process started: not taken up before a login, only after a refusal.
-      sharedLogin: holding({ secret: "stale in the store", rotatedAt: Date.now() - 60_000 }),
+      fleetLoginStore: holding({ secret: "stale in the store", rotatedAt: Date.now() - 60_000 }),
     });
     await expect(tokens.getToken()).rejects.toThrow(ContaboAuthError);
     accepted = "configured";

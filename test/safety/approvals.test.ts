@@ -4,10 +4,10 @@
  */
 import { createHmac } from "node:crypto";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { RedisConnection } from "../../src/redis/redis-connection.js";
+import { RedisSafetyStore } from "../../src/redis/redis-safety-store.js";
 import { ApprovalBook, type Approver } from "../../src/safety/approvals.js";
 import { MemorySafetyStore, type SafetyStore } from "../../src/safety/safety-store.js";
-import { RedisConnection } from "../../src/state/redis-connection.js";
-import { RedisSafetyStore } from "../../src/state/redis-safety-store.js";
 import { testLogger } from "../helpers/logs.js";
 import { startRedis } from "../helpers/redis.js";
 import { until } from "../helpers/until.js";

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_FOUR_EYES } from "../../src/safety/approval-policy.js";
 import { ApprovalBook } from "../../src/safety/approvals.js";
 import { type ApprovalDesk, type CallOrigin, ConfirmationGate } from "../../src/safety/confirmation.js";
-import { ConfirmationSeal } from "../../src/safety/confirmation-seal.js";
+import { ConfirmationSigner } from "../../src/safety/confirmation-signer.js";
 import { MemorySafetyStore } from "../../src/safety/safety-store.js";
 
 const call = {
@@ -25,7 +25,7 @@ const preview = async () => ({
 
 function setup({ team = false } = {}) {
   const store = new MemorySafetyStore();
-  const seal = new ConfirmationSeal({ key: "k".repeat(40) });
+  const seal = new ConfirmationSigner({ key: "k".repeat(40) });
   const book = new ApprovalBook(store, (label, value) => seal.keyedDigest(label, value));
   const desk: ApprovalDesk = {
     team,

@@ -1,10 +1,10 @@
 import { onTestFinished } from "vitest";
 import type { PasswordGrantCredentials } from "../../src/client/credentials.js";
+import { RedisConnection } from "../../src/redis/redis-connection.js";
+import { RedisFleetLoginStore } from "../../src/redis/redis-fleet-login-store.js";
 import type { Sandbox } from "../../src/sandbox/index.js";
 import { createLogger } from "../../src/shared/log.js";
 import { SecretRedactor } from "../../src/shared/secrets.js";
-import { RedisConnection } from "../../src/state/redis-connection.js";
-import { RedisSharedLogin } from "../../src/state/redis-shared-login.js";
 import { serverOutput } from "../helpers/logs.js";
 import { clientFor } from "../helpers/sandbox.js";
 import { until } from "../helpers/until.js";
@@ -39,11 +39,11 @@ export async function loginReplica(sandbox: Sandbox, redisUrl: string, options: 
   onTestFinished(() => connection.close());
   await until(() => connection.health().ok);
   const stateKey = options.stateKey === undefined ? STATE_KEY : (options.stateKey ?? undefined);
-  const sharedLogin = new RedisSharedLogin(connection, { stateKey });
+  const fleetLoginStore = new RedisFleetLoginStore(connection, { stateKey });
   const client = clientFor(sandbox, {
     redactor,
     logger,
-    sharedLogin,
+    fleetLoginStore,
     now: options.now,
     credentials: options.credentials ?? sandbox.login(),
   });

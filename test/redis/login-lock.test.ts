@@ -4,10 +4,10 @@
  */
 import { Agent } from "undici";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { accountKey } from "../../src/client/fleet-login-store.js";
 import { PasswordGrantTokenProvider } from "../../src/client/password-grant.js";
-import { accountKey } from "../../src/client/shared-login.js";
-import { RedisConnection } from "../../src/state/redis-connection.js";
-import { RedisSharedLogin } from "../../src/state/redis-shared-login.js";
+import { RedisConnection } from "../../src/redis/redis-connection.js";
+import { RedisFleetLoginStore } from "../../src/redis/redis-fleet-login-store.js";
 import { testLogger } from "../helpers/logs.js";
 import { startRedis } from "../helpers/redis.js";
 import { tokenRequests, useSandbox } from "../helpers/sandbox.js";
@@ -32,8 +32,8 @@ async function replicaWithLockHeldElsewhere() {
     credentials,
     dispatcher: agent,
     logger: testLogger(),
-    sharedLogin: new RedisSharedLogin(connection, { stateKey: STATE_KEY }),
-    sharedLoginPolicy: { pollMs: 10, waitMs: 200 },
+    fleetLoginStore: new RedisFleetLoginStore(connection, { stateKey: STATE_KEY }),
+    fleetLoginPolicy: { pollMs: 10, waitMs: 200 },
   });
   return { sandbox, connection, tokens, lockKey };
 }

@@ -3,10 +3,10 @@
  * over one sandbox and one Redis: what one replica used or counted, the other knows.
  */
 import { describe, expect, it, onTestFinished } from "vitest";
+import { RedisConnection } from "../../src/redis/redis-connection.js";
+import { RedisSafetyStore } from "../../src/redis/redis-safety-store.js";
 import { createSafety, type SafetyConfig } from "../../src/safety/index.js";
 import type { Sandbox } from "../../src/sandbox/index.js";
-import { RedisConnection } from "../../src/state/redis-connection.js";
-import { RedisSafetyStore } from "../../src/state/redis-safety-store.js";
 import { TOOLS } from "../../src/tools/registry.js";
 import { callTool, callToolError, connectClient } from "../helpers/mcp.js";
 import { startRedis } from "../helpers/redis.js";

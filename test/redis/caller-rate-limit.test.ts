@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from "vitest";
+import { RedisConnection } from "../../src/redis/redis-connection.js";
+import { RedisSafetyStore } from "../../src/redis/redis-safety-store.js";
 import { CallerRateLimit } from "../../src/safety/caller-rate-limit.js";
-import { RedisConnection } from "../../src/state/redis-connection.js";
-import { RedisSafetyStore } from "../../src/state/redis-safety-store.js";
 import { testLogger } from "../helpers/logs.js";
 import { startRedis } from "../helpers/redis.js";
 import { until } from "../helpers/until.js";

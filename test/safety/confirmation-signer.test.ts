@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfirmationSeal } from "../../src/safety/confirmation-seal.js";
+import { ConfirmationSigner } from "../../src/safety/confirmation-signer.js";
 import { MemorySafetyStore } from "../../src/safety/safety-store.js";
 import { canonicalJson, fingerprint } from "../../src/shared/fingerprint.js";
 
@@ -11,7 +11,7 @@ describe("confirmation seals", () => {
 
   it("open for the same tool, arguments (in any key order), caller and state, until they expire", () => {
     let now = 1_000;
-    const seals = new ConfirmationSeal({ key: KEY, ttlMs: 60_000, now: () => now });
+    const seals = new ConfirmationSigner({ key: KEY, ttlMs: 60_000, now: () => now });
     const { sealed, expiresAt } = seals.seal("token", call("update_user", args), "state-1");
     expect(expiresAt).toBe(61_000);
     const opened = seals.open(sealed, "token", call("update_user", { roles: [1, 2], userId: "u1" }));
@@ -27,7 +27,7 @@ describe("confirmation seals", () => {
   });
 
   it("refuse other tools, arguments, callers and kinds, and altered or foreign seals", () => {
-    const seals = new ConfirmationSeal({ key: KEY });
+    const seals = new ConfirmationSigner({ key: KEY });
     const { sealed } = seals.seal("state", call("delete_user", { userId: "u1" }, "http:alice"), "s");
     const open = (tool: string, userId: string, caller = "http:alice", kind: "state" | "token" = "state") =>
       seals.open(sealed, kind, call(tool, { userId }, caller));
@@ -46,7 +46,7 @@ describe("confirmation seals", () => {
       reason: "invalid",
     });
     expect(
-      new ConfirmationSeal({ key: `${KEY}?` }).open(
+      new ConfirmationSigner({ key: `${KEY}?` }).open(
         sealed,
         "state",
         call("delete_user", { userId: "u1" }, "http:alice"),
@@ -55,7 +55,7 @@ describe("confirmation seals", () => {
   });
 
   it("carry a nonce of their own: two seals of one call differ, and each nonce is claimed once", async () => {
-    const seals = new ConfirmationSeal({ key: KEY });
+    const seals = new ConfirmationSigner({ key: KEY });
     const store = new MemorySafetyStore();
     const first = seals.seal("token", call("retrieve_user_client", { reveal: true }), "s");
     const second = seals.seal("token", call("retrieve_user_client", { reveal: true }), "s");
@@ -69,27 +69,27 @@ describe("confirmation seals", () => {
   });
 
   it("open on any replica sharing the key, and on none with a random key", () => {
-    const { sealed } = new ConfirmationSeal({ key: KEY }).seal(
+    const { sealed } = new ConfirmationSigner({ key: KEY }).seal(
       "token",
       call("delete_user", { userId: "u1" }),
       "s",
     );
     expect(
-      new ConfirmationSeal({ key: KEY }).open(sealed, "token", call("delete_user", { userId: "u1" })).ok,
+      new ConfirmationSigner({ key: KEY }).open(sealed, "token", call("delete_user", { userId: "u1" })).ok,
     ).toBe(true);
-    const random = new ConfirmationSeal().seal("token", call("delete_user", { userId: "u1" }), "s");
+    const random = new ConfirmationSigner().seal("token", call("delete_user", { userId: "u1" }), "s");
     expect(
-      new ConfirmationSeal().open(random.sealed, "token", call("delete_user", { userId: "u1" })).ok,
+      new ConfirmationSigner().open(random.sealed, "token", call("delete_user", { userId: "u1" })).ok,
     ).toBe(false);
   });
 
   it("refuse a key too short to resist guessing", () => {
-    expect(() => new ConfirmationSeal({ key: "short" })).toThrow("at least 32 characters");
+    expect(() => new ConfirmationSigner({ key: "short" })).toThrow("at least 32 characters");
   });
 
   it("carry keyed digests of the state and the caller, never them or their plain hashes", () => {
     const state = { secret: "7271e905-239e-4d15-a8c5-527743a58390" };
-    const { sealed } = new ConfirmationSeal({ key: KEY }).seal(
+    const { sealed } = new ConfirmationSigner({ key: KEY }).seal(
       "state",
       call("retrieve_user_client", {}, "http:alice@example.com"),
       fingerprint(state),

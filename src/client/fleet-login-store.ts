@@ -26,7 +26,7 @@ export interface LoginLock {
  * Every method may throw (the store is down, a value cannot be read): the token provider then logs
  * in by itself, as a replica without a shared store does.
  */
-export interface SharedLogin {
+export interface FleetLoginStore {
   /** The access token last published for `account`, if any (expired or not: the reader decides). */
   readToken(account: string): Promise<SharedToken | undefined>;
   /** Publishes a token for the other replicas; the store forgets it after `ttlMs`. */

@@ -1,6 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { LoginLock, SharedClientSecret, SharedLogin, SharedToken } from "../client/shared-login.js";
+import type {
+  FleetLoginStore,
+  LoginLock,
+  SharedClientSecret,
+  SharedToken,
+} from "../client/fleet-login-store.js";
 import type { RedisConnection } from "./redis-connection.js";
 import { SealedValueError, SecretSealer } from "./sealed-secret.js";
 
@@ -24,7 +29,7 @@ return 1
 const sharedTokenSchema = z.object({ accessToken: z.string().min(1), renewAt: z.number() });
 const sharedSecretSchema = z.object({ secret: z.string().min(1), rotatedAt: z.number() });
 
-export interface RedisSharedLoginOptions {
+export interface RedisFleetLoginStoreOptions {
   /**
    * CONTABO_MCP_STATE_KEY (at least 32 characters, the same on every replica): seals the token and
    * the rotated client secret. Without it, the token is kept in clear and the secret is not shared.
@@ -34,20 +39,20 @@ export interface RedisSharedLoginOptions {
 }
 
 /**
- * The fleet's login to Contabo in Redis or Valkey (see SharedLogin), under
+ * The fleet's login to Contabo in Redis or Valkey (see FleetLoginStore), under
  * `<prefix>login:<account>:`:
  * - `token`: `<digest of the token>.<the token and when to renew it>`, expiring with it;
  * - `lock`: the owner of the login in progress (SET NX PX), released only by that owner;
  * - `client-secret`: a hash of `rotatedAt` and the sealed secret, replaced only by a newer one.
  */
-export class RedisSharedLogin implements SharedLogin {
+export class RedisFleetLoginStore implements FleetLoginStore {
   readonly sharesClientSecret: boolean;
   private readonly sealer: SecretSealer | undefined;
   private readonly prefix: string;
 
   constructor(
     private readonly connection: RedisConnection,
-    options: RedisSharedLoginOptions = {},
+    options: RedisFleetLoginStoreOptions = {},
   ) {
     this.sealer = options.stateKey === undefined ? undefined : new SecretSealer(options.stateKey);
     this.sharesClientSecret = this.sealer !== undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SealedValueError, SecretSealer, StateKeyError } from "../../src/state/sealed-secret.js";
+import { SealedValueError, SecretSealer, StateKeyError } from "../../src/redis/sealed-secret.js";
 
 const KEY = "a-state-key-of-at-least-32-characters";
 const WHERE = "contabo-users-mcp:login:abc:client-secret";

@@ -41,7 +41,7 @@ export type OpenedSeal =
       message: string;
     };
 
-export interface ConfirmationSealOptions {
+export interface ConfirmationSignerOptions {
   /** CONTABO_MCP_CONFIRM_KEY; every replica sharing it accepts the others' seals. Random per process when unset. */
   key?: string;
   ttlMs?: number;
@@ -56,14 +56,14 @@ export const MIN_CONFIRM_KEY_LENGTH = 32;
  * expiry, a nonce and a keyed digest of the target's state. Any replica with the key can open one;
  * none applies once the target changed, for another caller, or (with the nonce store) twice.
  */
-export class ConfirmationSeal {
+export class ConfirmationSigner {
   /** The HMAC key, made on first use (from CONTABO_MCP_CONFIRM_KEY, or random for this process). */
   private keyBytes: Buffer | undefined;
   private readonly givenKey: string | undefined;
   readonly ttlMs: number;
   private readonly now: () => number;
 
-  constructor(options: ConfirmationSealOptions = {}) {
+  constructor(options: ConfirmationSignerOptions = {}) {
     if (options.key !== undefined && options.key.length < MIN_CONFIRM_KEY_LENGTH) {
       throw new Error(`CONTABO_MCP_CONFIRM_KEY must be at least ${MIN_CONFIRM_KEY_LENGTH} characters long`);
     }
