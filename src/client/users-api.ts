@@ -1,9 +1,9 @@
 import type { z } from "zod";
+import { listUserAuditResponseSchema, type UserAuditQuery } from "../contabo-api-schemas/audits.js";
 import {
   findClientResponseSchema,
   generateClientSecretResponseSchema,
-} from "../contabo-api-schemas/api-client.js";
-import { listUserAuditResponseSchema, type UserAuditQuery } from "../contabo-api-schemas/audits.js";
+} from "../contabo-api-schemas/client-secret.js";
 import {
   type CredentialListQuery,
   findCredentialResponseSchema,

@@ -11,7 +11,7 @@ import { NO_QUERY, parseQuery } from "./query.js";
 import { authenticate, checkRequestId, header, parseJsonBody, readBody } from "./request-checks.js";
 import type { LoggedRequest } from "./request-log.js";
 import { type Route, Router } from "./router.js";
-import { apiClientRoutes } from "./routes/api-client.js";
+import { apiClientRoutes } from "./routes/client-secret.js";
 import { isPasswordSetRoutes } from "./routes/is-password-set.js";
 import { objectStorageCredentialRoutes } from "./routes/object-storage-credentials.js";
 import { roleRoutes } from "./routes/roles.js";

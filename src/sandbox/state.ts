@@ -1,6 +1,6 @@
 import type { PasswordGrantCredentials } from "../client/credentials.js";
-import type { ApiClient } from "../contabo-api-schemas/api-client.js";
 import type { UserAudit } from "../contabo-api-schemas/audits.js";
+import type { ApiClient } from "../contabo-api-schemas/client-secret.js";
 import type { Credential } from "../contabo-api-schemas/object-storage-credentials.js";
 import type { Role, User } from "../contabo-api-schemas/users.js";
 import type { SeededRandom } from "./random.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { apiClientSchema, clientSecretSchema } from "../contabo-api-schemas/api-client.js";
+import { apiClientSchema, clientSecretSchema } from "../contabo-api-schemas/client-secret.js";
 import { type Credential, credentialSchema } from "../contabo-api-schemas/object-storage-credentials.js";
 import { type User, userSchema } from "../contabo-api-schemas/users.js";
 import { maskSecret } from "../shared/secrets.js";

@@ -118,7 +118,7 @@ export const TOOLS: readonly ToolDefinition[] = [
       auditTarget: [],
       confirmable: true,
     },
-    async () => (await import("./api-client.js")).retrieveUserClient,
+    async () => (await import("./client-secret.js")).retrieveUserClient,
   ),
   lazyTool(
     {
@@ -130,7 +130,7 @@ export const TOOLS: readonly ToolDefinition[] = [
       auditTarget: [],
       confirmable: true,
     },
-    async () => (await import("./api-client.js")).generateClientSecret,
+    async () => (await import("./client-secret.js")).generateClientSecret,
   ),
   lazyTool(
     {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   findClientResponseSchema,
   generateClientSecretResponseSchema,
-} from "../../src/contabo-api-schemas/api-client.js";
+} from "../../src/contabo-api-schemas/client-secret.js";
 import {
   findCredentialResponseSchema,
   listCredentialResponseSchema,
