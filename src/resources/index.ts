@@ -42,7 +42,11 @@ export const RESOURCES = [
 
 const JSON_TYPE = "application/json";
 /** Each resource's reading code (and the client's record schemas it uses) loads with its first read. */
-const readers = () => import("./readers.js");
+let loadedReaders: Promise<typeof import("./readers.js")> | undefined;
+const readers = () => {
+  loadedReaders ??= import("./readers.js");
+  return loadedReaders;
+};
 
 /**
  * Registers the resources whose tools are enabled. Every result and error they send out passes

@@ -123,17 +123,6 @@ function trimNode(node: unknown, io: "input" | "output"): unknown {
     // "Not empty" tells a model nothing (it would not send an empty filter or name); the server
     // still refuses an empty string with a clear error.
     if (key === "minLength" && value === 1 && io === "input") continue;
-    // A list whose description shows the form of its entries by example (orderBy: "e.g.
-    // email:asc") need not also list the entries' regex; the server still checks it.
-    if (
-      key === "items" &&
-      io === "input" &&
-      typeof schema.description === "string" &&
-      schema.description.startsWith("e.g.")
-    ) {
-      out[key] = withoutPattern(trimNode(value, io));
-      continue;
-    }
     if (key === "maximum" && value === MAX_PAGE) continue;
     if (key === "propertyNames" && isStringType(value)) continue;
     if (key === "additionalProperties" && isEmptyObject(value)) continue;
@@ -147,12 +136,6 @@ function trimNode(node: unknown, io: "input" | "output"): unknown {
     out[key] = trimNode(value, io);
   }
   return out;
-}
-
-function withoutPattern(node: unknown): unknown {
-  if (node === null || typeof node !== "object" || Array.isArray(node)) return node;
-  const { pattern: _, ...rest } = node as JsonSchema;
-  return rest;
 }
 
 function isStringType(value: unknown): boolean {
